@@ -1,0 +1,47 @@
+"""Observatoire CPTS: the application factory, which only wires the parts together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    from app import cli, errors, observability, sessions, templating
+    from app.blueprints import admin, api, auth, cpam, main, regional, workspace
+    from app.config import load_config
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale
+    from app.models import load_all
+    from app.security import headers
+    from app.tenants import guard, postgres
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+
+    load_all()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_root() / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    guard.install()
+    postgres.install()
+
+    observability.init_app(app)
+    sessions.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    for module in (main, auth, workspace, regional, cpam, admin, api):
+        app.register_blueprint(module.bp)
+    cli.init_app(app)
+    return app
+
+
+def _project_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,64 @@
+"""Blueprints by area. Each declares its access class, which the isolation matrix reads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, request
+from flask_login import current_user
+
+from app.extensions import db, login_manager
+from app.models.referential import Region
+from app.security.access import can_read_region, is_admin, is_cpam
+from app.tenants import resolver
+
+ACCESS_CLASSES = ("public", "tenant", "regional", "cpam", "admin", "api")
+
+
+def _login_required():
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            abort(401)
+        return login_manager.unauthorized()
+    return None
+
+
+def _require(check) -> None:
+    if not check(current_user):
+        resolver.deny(scope=request.blueprint)
+
+
+def _pull_region(_endpoint, values) -> None:
+    g.region_code = (values or {}).pop("region", None)
+
+
+def _push_region(endpoint, values) -> None:
+    if "region" not in values and g.get("region") is not None:
+        values["region"] = g.region.code
+
+
+def _resolve_region() -> None:
+    region = db.session.get(Region, g.region_code or "")
+    if region is None or not can_read_region(current_user, region.code):
+        resolver.deny(region=g.region_code)
+    g.region = region
+
+
+def scoped_blueprint(name: str, import_name: str, access: str, url_prefix: str = "") -> Blueprint:
+    """A blueprint whose every route is checked for its access class before the view runs."""
+    if access not in ACCESS_CLASSES:
+        raise ValueError(f"unknown access class {access!r}")
+    bp = Blueprint(name, import_name, url_prefix=url_prefix or None)
+    bp.access = access  # type: ignore[attr-defined]
+    if access == "public":
+        return bp
+    bp.before_request(_login_required)
+    if access in ("tenant", "api"):
+        resolver.attach(bp)
+    elif access == "regional":
+        bp.url_value_preprocessor(_pull_region)
+        bp.url_defaults(_push_region)
+        bp.before_request(_resolve_region)
+    elif access == "cpam":
+        bp.before_request(lambda: _require(lambda u: is_cpam(u) or is_admin(u)))
+    elif access == "admin":
+        bp.before_request(lambda: _require(is_admin))
+    return bp

@@ -1,0 +1,15 @@
+"""Platform administration: every tenant of the platform."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from app.blueprints import scoped_blueprint
+from app.reports.regional import tenant_rows, tenants_where
+
+bp = scoped_blueprint("admin", __name__, "admin", url_prefix="/admin")
+
+
+@bp.get("/")
+def tenants():
+    return render_template("admin/tenants.html", rows=tenant_rows(tenants_where()))

@@ -1,0 +1,24 @@
+"""The regional layer under /region/<code>/: the CPTS of an ARS region, compared fairly."""
+
+from __future__ import annotations
+
+from flask import g, render_template
+
+from app.blueprints import scoped_blueprint
+from app.reports.figures import members_per_10k_figure
+from app.reports.regional import region_coverage, tenant_rows, tenants_where
+from app.tenants.models import Tenant
+
+bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")
+
+
+@bp.get("/")
+def home():
+    rows = tenant_rows(tenants_where(Tenant.region_code == g.region.code))
+    return render_template(
+        "regional/home.html",
+        region=g.region,
+        rows=rows,
+        coverage=region_coverage(g.region.code),
+        figure=members_per_10k_figure(rows) if rows else None,
+    )

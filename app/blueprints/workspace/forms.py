@@ -1,0 +1,22 @@
+"""Forms of the CPTS workspace."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField
+from wtforms.validators import DataRequired, Length
+
+from app.models.user import Role
+
+ROLE_LABELS = {
+    Role.PRESIDENT.value: "Président·e (administration de la CPTS)",
+    Role.COORDINATOR.value: "Coordinateur·rice (saisie des données)",
+    Role.VIEWER.value: "Lecteur·rice (consultation)",
+}
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Adresse e-mail", validators=[DataRequired("Ce champ est obligatoire."), Length(max=254)]
+    )
+    role = SelectField("Rôle", choices=list(ROLE_LABELS.items()), default=Role.COORDINATOR.value)

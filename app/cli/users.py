@@ -1,0 +1,66 @@
+"""`flask users create`: create a user with one role in its scope."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.cli.common import fail
+from app.extensions import db
+from app.models.referential import Department, Region
+from app.models.user import TENANT_ROLES, Role
+from app.services.users import UserError, create_user, find_user, grant_role
+from app.tenants.models import Tenant
+
+group = AppGroup("users", help="Comptes utilisateurs et rôles.")
+
+
+def _scope_errors(role: Role, region: str | None, departments: tuple[str, ...], tenant_slug: str | None):
+    """Check that exactly the scope the role needs is given; return (errors, tenant)."""
+    errors: dict[str, list[str]] = {}
+    tenant = None
+    needs = {Role.ARS: "region", Role.CPAM: "department"}.get(role, "tenant" if role in TENANT_ROLES else None)
+    given = {"region": bool(region), "department": bool(departments), "tenant": bool(tenant_slug)}
+    for scope, present in given.items():
+        if present and scope != needs:
+            errors[scope] = [f"sans objet pour le rôle {role.value}."]
+        if not present and scope == needs:
+            errors[scope] = [f"obligatoire pour le rôle {role.value}."]
+    if region and needs == "region" and db.session.get(Region, region) is None:
+        errors["region"] = [f"région inconnue : {region}."]
+    unknown = [d for d in departments if db.session.get(Department, d) is None]
+    if unknown and needs == "department":
+        errors["department"] = [f"département(s) inconnu(s) : {', '.join(unknown)}."]
+    if tenant_slug and needs == "tenant":
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == tenant_slug))
+        if tenant is None:
+            errors["tenant"] = [f"aucune CPTS « {tenant_slug} »."]
+    return errors, tenant
+
+
+@group.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--region", help="Code de région (rôle ars).")
+@click.option("--department", multiple=True, help="Code de département, répétable (rôle cpam).")
+@click.option("--tenant", "tenant_slug", help="Identifiant de la CPTS (rôles president, coordinator, viewer).")
+@click.option("--name", "full_name", default="")
+def create(email, password, role, region, department, tenant_slug, full_name) -> None:
+    """Create a user (or add a role to an existing one) in one scope."""
+    role = Role(role)
+    errors, tenant = _scope_errors(role, region, department, tenant_slug)
+    if errors:
+        fail(errors)
+    try:
+        user = find_user(email) or create_user(email, password, full_name)
+    except UserError as error:
+        fail({error.field: [str(error)]})
+    if role == Role.CPAM:
+        for code in department:
+            grant_role(user, role, department_code=code)
+    else:
+        grant_role(user, role, tenant=tenant, region_code=region)
+    db.session.commit()
+    click.echo(f"{user.email} : rôle {role.value} accordé.")

@@ -1,0 +1,61 @@
+"""Settings read from the environment when the application is created, with safe embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot give a safe configuration."""
+
+
+def _secret_key(instance_path: Path, env: str) -> str:
+    """SECRET_KEY from the environment; in the embedded default, generated once under instance/."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the configuration mapping from the environment (never called at import time)."""
+    instance = Path(instance_path)
+    env = os.environ.get("APP_ENV", "development")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'observatoire.db'}"
+    production = env == "production"
+    return {
+        "APP_ENV": env,
+        "SECRET_KEY": _secret_key(instance, env),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations run as the schema owner; the application itself connects as a role that
+        # owns nothing and cannot bypass row-level security (see README, "Production").
+        "MIGRATION_DATABASE_URL": os.environ.get("MIGRATION_DATABASE_URL") or database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "observatoire@localhost"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 12))),
+        "INVITATION_TTL": timedelta(days=7),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

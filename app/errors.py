@@ -1,0 +1,57 @@
+"""Error answers: an HTML page or the API's JSON envelope, never a stack trace (quality bar 17)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("app.errors")
+
+MESSAGES = {
+    400: "Requête invalide.",
+    401: "Authentification requise.",
+    403: "Vous n'avez pas le droit d'effectuer cette action.",
+    404: "Page introuvable.",
+    405: "Méthode non autorisée.",
+    413: "Fichier trop volumineux.",
+    422: "Données invalides.",
+    429: "Trop de tentatives : réessayez dans quelques minutes.",
+    500: "Une erreur interne est survenue. L'équipe technique a été prévenue.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str | None = None, fields: dict | None = None):
+    message = message or MESSAGES.get(status, "Erreur.")
+    if wants_json():
+        body = {"error": {"status": status, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return error_response(error.code, getattr(error, "french_message", None))
+
+
+def _unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    log.exception("unhandled error", exc_info=error)
+    from app.extensions import db
+
+    db.session.rollback()
+    return error_response(InternalServerError.code)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

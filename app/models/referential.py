@@ -1,0 +1,47 @@
+"""Territorial referential: regions, departments, EPCI and communes, keyed by their official codes."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+class Region(db.Model):
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Department(db.Model):
+    __tablename__ = "department"
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+
+
+class Epci(db.Model):
+    __tablename__ = "epci"
+
+    siren: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    population: Mapped[int] = mapped_column(Integer)
+    commune_count: Mapped[int] = mapped_column(Integer)
+
+
+class Commune(db.Model):
+    __tablename__ = "commune"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"), index=True)
+    population: Mapped[int] = mapped_column(Integer, default=0)
+    postal_codes: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,122 @@
+"""People who log in, the roles they hold in their scopes, and invitations to a CPTS."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import TimestampMixin
+
+if TYPE_CHECKING:
+    from app.tenants.models import Tenant
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    ARS = "ars"
+    CPAM = "cpam"
+    PRESIDENT = "president"
+    COORDINATOR = "coordinator"
+    VIEWER = "viewer"
+
+
+TENANT_ROLES = (Role.PRESIDENT, Role.COORDINATOR, Role.VIEWER)
+ROLE_ENUM = Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped by logout, password change and deactivation: every older session stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def active_grants(self) -> list[RoleGrant]:
+        return [g for g in self.grants if g.active]
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class RoleGrant(TimestampMixin, db.Model):
+    """One role held by a user in one scope: the platform, a region, a department or a CPTS.
+
+    Access control data, not tenant data: it is read at every request to decide what the
+    user may see, before any tenant is bound.
+    """
+
+    __tablename__ = "role_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(ROLE_ENUM)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"))
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenant.id", ondelete="CASCADE"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    tenant: Mapped[Tenant | None] = relationship(lazy="joined")
+
+
+class Invitation(TimestampMixin, db.Model):
+    """A time-limited invitation to join a CPTS; only the token's hash is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(ROLE_ENUM)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    tenant: Mapped[Tenant] = relationship(lazy="joined")
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, kept for throttling per account and per address."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,1 @@
+"""Reports: queries returning plain rows, and pure figure builders (rows -> plotly figures)."""

@@ -1,0 +1,1 @@
+"""Authentication and authorisation: passwords, scopes, throttling, HTTP security headers."""

@@ -1,0 +1,71 @@
+"""Login sessions: loading the user, starting and ending sessions, idle and absolute timeouts.
+
+A session is bound to the user's `session_version`: logout, password change and deactivation
+bump it, so every other session of that user stops working at its next request (quality bar 8).
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, session
+from flask_login import current_user, login_user, logout_user
+
+from app.extensions import db, login_manager
+from app.models.base import utcnow
+from app.models.user import User
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    session.clear()  # a fresh session at login: nothing carried over from before
+    session.permanent = True
+    login_user(user)
+    now = int(time.time())
+    session["auth_at"] = now
+    session["seen_at"] = now
+    user.last_login_at = utcnow()
+
+
+def end_all_sessions(user: User) -> None:
+    user.session_version += 1
+
+
+def end_session() -> None:
+    if current_user.is_authenticated:
+        end_all_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def _enforce_timeouts() -> None:
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if now - session.get("seen_at", 0) > idle or now - session.get("auth_at", 0) > absolute:
+        logout_user()
+        session.clear()
+        flash("Votre session a expiré : veuillez vous reconnecter.", "info")
+        return
+    session["seen_at"] = now
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are versioned instead (see module doc)
+    app.before_request(_enforce_timeouts)

@@ -1,0 +1,61 @@
+"""Jinja filters and globals: French number formats, stage labels, navigation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import plotly
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.tenants.schemas import STAGE_LABELS
+
+NARROW_NBSP = "\u202f"
+SIZE_CLASS_LABELS = {
+    "T1": "moins de 40 000 habitants",
+    "T2": "40 000 à 80 000 habitants",
+    "T3": "80 000 à 175 000 habitants",
+    "T4": "plus de 175 000 habitants",
+}
+
+
+def _french() -> bool:
+    return str(get_locale() or "fr") == "fr"
+
+
+def number(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}"
+    return text.replace(",", NARROW_NBSP) if _french() else text
+
+
+def decimal(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", NARROW_NBSP).replace(".", ",") if _french() else text
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{decimal(value * 100)}{NARROW_NBSP if _french() else ''}%"
+
+
+def date_fr(value: date | datetime | None) -> str:
+    return "—" if value is None else value.strftime("%d/%m/%Y" if _french() else "%Y-%m-%d")
+
+
+def init_app(app: Flask) -> None:
+    from app.blueprints.main import spaces_of
+    from flask_babel import gettext
+
+    app.add_template_filter(number)
+    app.add_template_filter(decimal)
+    app.add_template_filter(percent)
+    app.add_template_filter(date_fr)
+    app.add_template_filter(lambda stage: gettext(STAGE_LABELS[stage]), "stage_label")
+    app.add_template_global(lambda: spaces_of(current_user), "nav_spaces")
+    app.add_template_global(lambda size: gettext(SIZE_CLASS_LABELS.get(size, "")), "size_class_label")
+    app.add_template_global(plotly.__version__, "plotly_version")
+    app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

@@ -1,0 +1,83 @@
+"""The tenant bound to the current request, job or command, and the one logged escape hatch.
+
+The binding lives in context variables so it follows the unit of work (request, job, CLI
+command) and nothing else. Every tenant-scoped ORM statement reads it through `bound_tenant_id()`;
+with nothing bound and no escape hatch open, those statements raise instead of running unscoped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+log = logging.getLogger("app.tenancy")
+
+_tenant_id: ContextVar[int | None] = ContextVar("tenant_id", default=None)
+_unscoped_reason: ContextVar[str | None] = ContextVar("unscoped_reason", default=None)
+_listeners: list = []
+
+
+class TenancyError(RuntimeError):
+    """A tenant-scoped operation was attempted without the right tenant bound."""
+
+
+def bound_tenant_id() -> int | None:
+    return _tenant_id.get()
+
+
+def unscoped_reason() -> str | None:
+    return _unscoped_reason.get()
+
+
+def on_change(listener) -> None:
+    """Register a callable run whenever the binding changes (PostgreSQL syncs its setting)."""
+    _listeners.append(listener)
+
+
+def _notify() -> None:
+    for listener in _listeners:
+        listener()
+
+
+def bind_tenant(tenant_id: int | None) -> None:
+    """Bind a tenant for the rest of the current context (a request, a job)."""
+    _tenant_id.set(tenant_id)
+    _notify()
+
+
+def clear() -> None:
+    """Forget any binding at the end of a request or job, without touching the database."""
+    _tenant_id.set(None)
+    _unscoped_reason.set(None)
+
+
+@contextmanager
+def tenant_bound(tenant_id: int) -> Iterator[None]:
+    """Bind a tenant for a block (CLI commands, jobs, tests), restoring the previous one after."""
+    token = _tenant_id.set(tenant_id)
+    _notify()
+    try:
+        yield
+    finally:
+        _tenant_id.reset(token)
+        _notify()
+
+
+@contextmanager
+def unscoped(reason: str) -> Iterator[None]:
+    """THE escape hatch: read across tenants, for regional and CPAM aggregates only.
+
+    It is read-only (writes still need a bound tenant) and every use is logged with its reason.
+    """
+    if not reason:
+        raise TenancyError("unscoped() needs a reason")
+    log.info("tenancy escape hatch opened: %s", reason)
+    token = _unscoped_reason.set(reason)
+    _notify()
+    try:
+        yield
+    finally:
+        _unscoped_reason.reset(token)
+        _notify()

@@ -1,0 +1,104 @@
+"""The tenant (a CPTS), its territory, and the mixin that marks a model as owned by a tenant."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import TimestampMixin, utcnow
+from app.models.referential import Commune, Department, Region
+
+
+class Stage(enum.StrEnum):
+    """Lifecycle of a CPTS (product.md §3), in order."""
+
+    EMERGENCE = "emergence"
+    LETTER_OF_INTENT = "lettre_intention"
+    PROJECT_SUBMITTED = "projet_soumis"
+    PROJECT_VALIDATED = "projet_valide"
+    ACI_SIGNED = "aci_signe"
+    TERMINATED = "terminee"
+
+
+class TenantScoped:
+    """Mixin for every model owned by one tenant.
+
+    Reads are filtered and writes stamped by app.tenants.guard; on PostgreSQL, row-level
+    security backs that up. The (tenant_id, id) unique lets child tables reference a parent
+    through a composite foreign key that includes tenant_id, so a row of A cannot point at B.
+    """
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+
+    @classmethod
+    def tenant_unique(cls, *columns: str) -> UniqueConstraint:
+        return UniqueConstraint("tenant_id", *columns)
+
+
+def size_class_for(population: int) -> str:
+    """T1 < 40,000; T2 40,000–80,000; T3 80,000–175,000; T4 > 175,000 (product.md §2)."""
+    if population < 40_000:
+        return "T1"
+    if population < 80_000:
+        return "T2"
+    if population <= 175_000:
+        return "T3"
+    return "T4"
+
+
+class Tenant(TimestampMixin, db.Model):
+    """A CPTS. Not itself tenant-scoped: it is the registry that scopes everything else."""
+
+    __tablename__ = "tenant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"), index=True)
+    stage: Mapped[Stage] = mapped_column(
+        Enum(Stage, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=Stage.EMERGENCE,
+    )
+    finess: Mapped[str | None] = mapped_column(String(9), unique=True)
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
+    seat_commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.code"))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    fictitious: Mapped[bool] = mapped_column(default=False)
+    # Derived from the territory by app.tenants.territory, kept here so lists never re-sum it.
+    population: Mapped[int] = mapped_column(Integer, default=0)
+    size_class: Mapped[str] = mapped_column(String(2), default="T1")
+    figures_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    seat: Mapped[Commune | None] = relationship(lazy="joined")
+
+    def set_figures(self, population: int, department_code: str | None) -> None:
+        self.population = population
+        self.size_class = size_class_for(population)
+        self.department_code = department_code
+        self.figures_updated_at = utcnow()
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class TerritoryCommune(TenantScoped, db.Model):
+    """One commune of a CPTS's territory (a commune is identified by INSEE code, never by name)."""
+
+    __tablename__ = "territory_commune"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True
+    )
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"), primary_key=True)
+
+    commune: Mapped[Commune] = relationship(lazy="joined")

@@ -1,0 +1,81 @@
+"""PostgreSQL row-level security: the per-transaction tenant setting and the role checks.
+
+The ORM guard filters every tenant-scoped read; RLS is the second wall, catching what the ORM
+cannot see (raw SQL, Core statements). The tenant is set with set_config(..., true), so it lives
+exactly as long as the transaction and never leaks to the next user of a pooled connection.
+"""
+
+from __future__ import annotations
+
+from flask import has_app_context
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from app.tenants.context import bound_tenant_id, on_change, unscoped_reason
+
+SET_TENANT = text(
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.unscoped', :unscoped, true)"
+)
+
+
+def _settings() -> dict[str, str]:
+    tenant_id = bound_tenant_id()
+    return {
+        "tenant": "" if tenant_id is None else str(tenant_id),
+        "unscoped": "on" if unscoped_reason() is not None else "",
+    }
+
+
+def _apply(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(SET_TENANT, _settings())
+
+
+def _after_begin(_session: Session, _transaction, connection: Connection) -> None:
+    _apply(connection)
+
+
+def _sync_open_transaction() -> None:
+    """The binding changed mid-transaction (e.g. after the tenant lookup): update the setting."""
+    if not has_app_context():
+        return
+    from app.extensions import db
+
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        _apply(session.connection())
+
+
+def install(session_class: type[Session] = Session) -> None:
+    if not event.contains(session_class, "after_begin", _after_begin):
+        event.listen(session_class, "after_begin", _after_begin)
+        on_change(_sync_open_transaction)
+
+
+def role_problems(connection: Connection) -> list[str]:
+    """Why the connected role could bypass row-level security (empty when it cannot)."""
+    row = connection.execute(
+        text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    owned = connection.execute(
+        text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")
+    ).scalar_one()
+    problems = []
+    if row.rolsuper:
+        problems.append("superuser")
+    if row.rolbypassrls:
+        problems.append("bypassrls")
+    if owned:
+        problems.append(f"owns {owned} tables")
+    return problems
+
+
+def grant_app_role(connection: Connection, role: str) -> None:
+    """Give the application role data access (never ownership) after a migration."""
+    quoted = connection.dialect.identifier_preparer.quote(role)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
+    )
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))

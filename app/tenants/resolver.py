@@ -1,0 +1,56 @@
+"""Resolution of /t/<slug>/: the URL processors and the once-per-request access check.
+
+Views never see the slug: they read `current_tenant`, and url_for() fills the slug back in.
+A user who may not read the tenant gets 404, whether or not it exists (quality bar 1).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.local import LocalProxy
+
+from app.extensions import db
+from app.security.access import can_read_tenant, can_write_tenant
+from app.services import audit
+from app.tenants.context import bind_tenant
+from app.tenants.models import Tenant
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+current_tenant: Tenant = LocalProxy(lambda: g.tenant)  # type: ignore[assignment]
+
+
+def _pull_slug(_endpoint: str | None, values: dict | None) -> None:
+    g.tenant_slug = (values or {}).pop("tenant", None)
+
+
+def _push_slug(endpoint: str, values: dict) -> None:
+    if "tenant" not in values and g.get("tenant") is not None:
+        if current_app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+            values["tenant"] = g.tenant.slug
+
+
+def deny(action: str = "access_denied", **details) -> None:
+    """Record the refusal, then answer 404 so the tenant's existence is not revealed."""
+    audit.record_now(action, outcome="denied", details={"path": request.path, **details}, status_code=404)
+    abort(404)
+
+
+def resolve_tenant() -> None:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
+    if tenant is None or not can_read_tenant(current_user, tenant):
+        deny("cross_tenant_attempt" if tenant is not None else "access_denied", slug=g.tenant_slug)
+    if request.method not in SAFE_METHODS and not can_write_tenant(current_user, tenant):
+        audit.record_now("write_denied", tenant_id=tenant.id, outcome="denied", status_code=403)
+        abort(403)
+    g.tenant = tenant
+    bind_tenant(tenant.id)
+
+
+def attach(blueprint: Blueprint) -> None:
+    """Make a blueprint tenant-scoped: its URLs carry <tenant> and every request resolves it."""
+    blueprint.url_value_preprocessor(_pull_slug)
+    blueprint.url_defaults(_push_slug)
+    blueprint.before_request(resolve_tenant)

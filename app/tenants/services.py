@@ -1,0 +1,63 @@
+"""Creating and updating CPTS tenants: validation, uniqueness, territory and derived figures."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.referential import Commune, Region
+from app.services import audit
+from app.tenants.models import Tenant
+from app.tenants.schemas import TenantSchema
+from app.tenants.territory import TerritoryError, set_territory
+
+
+class TenantDataError(ValueError):
+    """Invalid registry data: `errors` maps each field to its French messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k} : {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _unique(field: str, value, exclude_id: int | None = None) -> bool:
+    if value is None:
+        return True
+    query = select(Tenant.id).where(getattr(Tenant, field) == value)
+    if exclude_id is not None:
+        query = query.where(Tenant.id != exclude_id)
+    return db.session.scalar(query) is None
+
+
+def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
+    """Validate everything first, then write: a refused tenant leaves nothing behind."""
+    try:
+        clean = TenantSchema().load(data)
+    except ValidationError as error:
+        raise TenantDataError(error.messages) from error
+    errors: dict[str, list[str]] = {}
+    for field, label in (("slug", "Cet identifiant"), ("finess", "Ce FINESS"), ("siren", "Ce SIREN")):
+        if not _unique(field, clean.get(field)):
+            errors[field] = [f"{label} est déjà utilisé par une autre CPTS."]
+    if not communes:
+        errors["territory"] = ["Le territoire doit comporter au moins une commune."]
+    regions = {c.region_code for c in communes}
+    if clean["region_code"] is None and len(regions) == 1:
+        clean["region_code"] = regions.pop()
+    if clean["region_code"] is None or db.session.get(Region, clean["region_code"]) is None:
+        errors["region_code"] = ["Région inconnue ou ambiguë : précisez le code de la région."]
+    seat = clean.get("seat_commune_code")
+    if seat and seat not in {c.code for c in communes}:
+        errors["seat_commune_code"] = ["La commune du siège doit faire partie du territoire."]
+    if errors:
+        raise TenantDataError(errors)
+    tenant = Tenant(**clean)
+    db.session.add(tenant)
+    db.session.flush()
+    try:
+        set_territory(tenant, communes)
+    except TerritoryError as error:
+        raise TenantDataError({"territory": [str(error)]}) from error
+    audit.record("tenant_created", obj=tenant, tenant_id=tenant.id)
+    return tenant

@@ -1,0 +1,97 @@
+"""A CPTS's territory: set it commune by commune or by whole EPCI, derive its figures, find overlaps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models.referential import Commune, Epci
+from app.tenants.context import tenant_bound, unscoped
+from app.tenants.models import Tenant, TerritoryCommune
+
+
+class TerritoryError(ValueError):
+    """Unknown INSEE or EPCI codes; the message names them, in French."""
+
+
+def communes_by_code(codes: Iterable[str]) -> list[Commune]:
+    wanted = sorted({code.strip().upper() for code in codes if code.strip()})
+    found = db.session.scalars(select(Commune).where(Commune.code.in_(wanted))).all()
+    missing = sorted(set(wanted) - {c.code for c in found})
+    if missing:
+        raise TerritoryError(f"Code(s) INSEE inconnu(s) : {', '.join(missing)}")
+    return list(found)
+
+
+def communes_of_epcis(sirens: Iterable[str]) -> list[Commune]:
+    wanted = sorted({s.strip() for s in sirens if s.strip()})
+    known = set(db.session.scalars(select(Epci.siren).where(Epci.siren.in_(wanted))))
+    missing = sorted(set(wanted) - known)
+    if missing:
+        raise TerritoryError(f"SIREN d'EPCI inconnu(s) : {', '.join(missing)}")
+    return list(db.session.scalars(select(Commune).where(Commune.epci_siren.in_(wanted))))
+
+
+def territory_of(tenant: Tenant) -> list[Commune]:
+    with tenant_bound(tenant.id):
+        rows = db.session.scalars(
+            select(TerritoryCommune).join(TerritoryCommune.commune).order_by(Commune.name)
+        ).all()
+    return [row.commune for row in rows]
+
+
+def set_territory(tenant: Tenant, communes: list[Commune]) -> None:
+    """Replace the territory and refresh the figures derived from it (population, size class)."""
+    if not communes:
+        raise TerritoryError("Le territoire doit comporter au moins une commune.")
+    with tenant_bound(tenant.id):
+        db.session.execute(delete(TerritoryCommune))
+        db.session.add_all(TerritoryCommune(commune_code=c.code) for c in communes)
+        db.session.flush()
+    refresh_figures(tenant, communes)
+
+
+def refresh_figures(tenant: Tenant, communes: list[Commune] | None = None) -> None:
+    """Population is the sum of the communes' municipal populations; the department is the one
+    holding most of that population (it decides which CPAM follows the CPTS)."""
+    communes = territory_of(tenant) if communes is None else communes
+    by_department: Counter[str] = Counter()
+    for commune in communes:
+        by_department[commune.department_code] += commune.population or 0
+    department = by_department.most_common(1)[0][0] if by_department else None
+    tenant.set_figures(sum(by_department.values()), department)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Overlap:
+    commune: Commune
+    other_slug: str
+    other_name: str
+
+
+def overlaps(tenant: Tenant) -> list[Overlap]:
+    """Communes of this territory that another CPTS also claims (a conflict the ARS settles)."""
+    with tenant_bound(tenant.id):
+        codes = set(db.session.scalars(select(TerritoryCommune.commune_code)))
+    return overlaps_for_codes(codes, exclude_tenant_id=tenant.id)
+
+
+def overlaps_for_codes(codes: set[str], exclude_tenant_id: int | None = None) -> list[Overlap]:
+    if not codes:
+        return []
+    with unscoped("territory overlap detection"):
+        rows = db.session.execute(
+            select(Commune, Tenant.slug, Tenant.name)
+            .select_from(TerritoryCommune)
+            .join(Commune, Commune.code == TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(TerritoryCommune.commune_code.in_(sorted(codes)))
+            .where(Tenant.id != exclude_tenant_id)
+            .order_by(Commune.name, Tenant.name)
+        ).all()
+    return [Overlap(commune, slug, name) for commune, slug, name in rows]
