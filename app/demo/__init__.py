@@ -1,5 +1,131 @@
-"""Demo data (placeholder until the loader lands)."""
+"""Demo data loader: the seed CPTS and fictitious peers, their members, one login per role.
+
+Idempotent: a CPTS found by slug is updated (fields and territory) rather than created again;
+its members are made exactly the generated set, matched by their (fictitious) RPPS number;
+users are found by e-mail and granted roles idempotently. Running it twice gives the same data.
+"""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from app.demo.catalogue import ACCOUNTS, ALL_CPTS, DOMAIN, PASSWORD, DemoAccount, DemoCpts
+from app.demo.people import DemoMember, generate_members
+from app.extensions import db
+from app.models.member import Member
+from app.models.referential import Commune
+from app.models.user import Role
+from app.reports.members import active_member_count
+from app.security.passwords import hash_password, password_problem, verify_password
+from app.services.users import UserError, create_user, find_user, grant_role
+from app.tenants.context import tenant_bound
+from app.tenants.models import Tenant
+from app.tenants.services import TenantDataError, create_tenant
+from app.tenants.territory import TerritoryError, communes_by_code, communes_of_epcis, set_territory
+
+
+class DemoError(click.ClickException):
+    """The demo could not be loaded (nothing was written); the message is French."""
 
 
 def load_demo() -> list[str]:
-    return []
+    """Create or refresh every demo CPTS and account, commit, and return the lines to print."""
+    if problem := password_problem(PASSWORD):
+        raise DemoError(f"mot de passe de démonstration refusé : {problem}")
+    try:
+        lines, presidents = [], {}
+        for cpts in ALL_CPTS:
+            tenant = _upsert_tenant(cpts)
+            members = generate_members(cpts)
+            presidents[cpts.slug] = members[0].full_name
+            lines.append(_summary(tenant, _sync_members(tenant, members)))
+        lines += ["", f"Comptes de démonstration (mot de passe commun : {PASSWORD})"]
+        lines += [_load_account(account, presidents) for account in ACCOUNTS]
+    except TerritoryError as error:
+        db.session.rollback()
+        raise DemoError(f"{error} (le référentiel est-il chargé ? flask referential load)") from error
+    except (TenantDataError, UserError) as error:
+        db.session.rollback()
+        raise DemoError(str(error)) from error
+    db.session.commit()
+    return lines
+
+
+def _territory(cpts: DemoCpts) -> list[Commune]:
+    communes = communes_of_epcis(cpts.epcis) if cpts.epcis else []
+    if cpts.communes:
+        communes += communes_by_code(cpts.communes)
+    unique = {commune.code: commune for commune in communes}
+    if cpts.seat not in unique:
+        raise TenantDataError({"seat_commune_code": [f"{cpts.seat} hors du territoire de {cpts.slug}."]})
+    return sorted(unique.values(), key=lambda commune: commune.code)
+
+
+def _upsert_tenant(cpts: DemoCpts) -> Tenant:
+    communes = _territory(cpts)
+    data = {
+        "slug": cpts.slug, "name": cpts.name, "region_code": cpts.region_code,
+        "stage": cpts.stage.value, "seat_commune_code": cpts.seat,
+        "contact_email": cpts.contact_email, "fictitious": cpts.fictitious,
+    }
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == cpts.slug))
+    if tenant is None:
+        return create_tenant(data, communes)
+    for key, value in data.items():
+        setattr(tenant, key, value)
+    tenant.stage = cpts.stage
+    tenant.finess = tenant.siren = None
+    set_territory(tenant, communes)
+    return tenant
+
+
+def _sync_members(tenant: Tenant, members: list[DemoMember]) -> int:
+    """Make the tenant's members exactly `members`; return how many are active today."""
+    wanted = {member.rpps for member in members}
+    with tenant_bound(tenant.id):
+        rows = db.session.scalars(select(Member)).all()
+        by_rpps = {row.rpps: row for row in rows if row.rpps in wanted}
+        for row in rows:
+            if row.rpps not in wanted:
+                db.session.delete(row)
+        for member in members:
+            row = by_rpps.get(member.rpps)
+            if row is None:
+                row = Member(rpps=member.rpps)
+                db.session.add(row)
+            row.first_name, row.last_name = member.first_name, member.last_name
+            row.profession = member.profession
+            row.joined_on, row.left_on = member.joined_on, member.left_on
+        db.session.flush()
+        return active_member_count()
+
+
+def _summary(tenant: Tenant, active: int) -> str:
+    population = f"{tenant.population:,}".replace(",", " ")
+    return f"{tenant.name} : {population} habitants ({tenant.size_class}), {active} membres actifs"
+
+
+def _load_account(account: DemoAccount, presidents: dict[str, str]) -> str:
+    email = f"{account.email_local}@{DOMAIN}"
+    full_name = account.full_name or presidents[account.tenant_slug or ""]
+    user = find_user(email)
+    if user is None:
+        user = create_user(email, PASSWORD, full_name)
+    else:
+        user.full_name, user.active = full_name, True
+        if not verify_password(user.password_hash, PASSWORD)[0]:
+            user.password_hash = hash_password(PASSWORD)
+    scope = ""
+    if account.role == Role.CPAM:
+        for code in account.department_codes:
+            grant_role(user, account.role, department_code=code)
+        scope = "départements " + ", ".join(account.department_codes)
+    elif account.tenant_slug:
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == account.tenant_slug))
+        grant_role(user, account.role, tenant=tenant)
+        scope = account.tenant_slug
+    else:
+        grant_role(user, account.role, region_code=account.region_code)
+        scope = f"région {account.region_code}" if account.region_code else "plateforme"
+    return f"  {email:58} {account.role.value:12} {scope:24} {PASSWORD}  ({full_name})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.models.user import Role
@@ -19,4 +20,8 @@ class InviteForm(FlaskForm):
     email = EmailField(
         "Adresse e-mail", validators=[DataRequired("Ce champ est obligatoire."), Length(max=254)]
     )
-    role = SelectField("Rôle", choices=list(ROLE_LABELS.items()), default=Role.COORDINATOR.value)
+    role = SelectField(
+        "Rôle",
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+        default=Role.COORDINATOR.value,
+    )

@@ -1,0 +1,141 @@
+"""Fixtures: one migrated database per run (SQLite by default, PostgreSQL with TEST_DATABASE=postgresql),
+the referential loaded once, and every table but the referential emptied after each test."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from app import create_app
+from app.extensions import db
+from app.tenants import context
+from tests import databases
+from tests.factories import PASSWORD
+
+ENGINE = os.environ.get("TEST_DATABASE", "sqlite")
+REFERENTIAL_TABLES = {"region", "department", "epci", "commune", "alembic_version"}
+
+
+def pytest_report_header(config):
+    return f"database engine: {ENGINE}"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="PostgreSQL-only: run with TEST_DATABASE=postgresql (make test does)")
+    for item in items:
+        if "postgres" in item.keywords and ENGINE != "postgresql":
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory) -> databases.TestDatabase:
+    if ENGINE == "postgresql":
+        return databases.postgres_database()
+    return databases.sqlite_database(tmp_path_factory.mktemp("db"))
+
+
+def make_app(database: databases.TestDatabase, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database.app_url,
+        "MIGRATION_DATABASE_URL": database.owner_url,
+        "WTF_CSRF_ENABLED": False,
+        "REDIS_URL": None,
+        "MAIL_SERVER": None,
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database):
+    from flask_migrate import upgrade
+
+    from app.referential import load_referential
+
+    application = make_app(database)
+    with application.app_context():
+        upgrade()
+        load_referential()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _empty_tables(database: databases.TestDatabase) -> None:
+    engine = create_engine(database.owner_url)
+    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENTIAL_TABLES]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(migrated_app, database):
+    context.clear()
+    with migrated_app.app_context():
+        yield migrated_app
+        db.session.remove()
+    context.clear()
+    _empty_tables(database)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class SqlCounter:
+    """Counts the SQL statements the application sends (quality bar 23)."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, _conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SELECT SET_CONFIG", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_sql(app):
+    return lambda: SqlCounter(db.engine)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

@@ -1,0 +1,54 @@
+"""Test databases: a SQLite file, or a PostgreSQL database with an owner role and an app role.
+
+On PostgreSQL the suite connects as `cpts_test_app`, a role that owns nothing and cannot bypass
+row-level security, exactly as production does; migrations run as `cpts_test_owner`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PG_SERVER = os.environ.get("TEST_PG_SERVER_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+OWNER, APP_ROLE = "cpts_test_owner", "cpts_test_app"
+
+
+@dataclass(frozen=True)
+class TestDatabase:
+    engine_name: str
+    app_url: str
+    owner_url: str
+
+
+def sqlite_database(directory: Path, name: str = "test") -> TestDatabase:
+    url = f"sqlite:///{directory / (name + '.db')}"
+    return TestDatabase("sqlite", url, url)
+
+
+def _server_url(database: str, user: str) -> str:
+    return make_url(PG_SERVER).set(database=database, username=user, password=None).render_as_string(
+        hide_password=False
+    )
+
+
+def postgres_database(name: str = "cpts_test") -> TestDatabase:
+    """Create (or recreate) a database and the two roles; raise if the server cannot be reached."""
+    server = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    with server.connect() as connection:
+        for role, options in ((OWNER, "LOGIN NOSUPERUSER"), (APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS")):
+            exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+            if not exists:
+                connection.execute(text(f"CREATE ROLE {role} {options}"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" OWNER {OWNER}'))
+    server.dispose()
+    owner = create_engine(_server_url(name, "postgres"), isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        # PostgreSQL 15 no longer lets every role create in public: the owner gets the schema.
+        connection.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER}"))
+    owner.dispose()
+    return TestDatabase("postgresql", _server_url(name, APP_ROLE), _server_url(name, OWNER))
