@@ -1,0 +1,109 @@
+"""The demo loader reproduces the seed articles' figures and is idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.demo import load_demo
+from app.extensions import db
+from app.identifiers import luhn_ok
+from app.models.member import Member
+from app.models.user import Role, RoleGrant, User
+from app.reports.members import active_member_count
+from app.security.passwords import verify_password
+from app.services.users import find_user
+from app.tenants.context import tenant_bound, unscoped
+from app.tenants.models import Tenant, TerritoryCommune
+from app.tenants.territory import overlaps
+
+POPULATIONS = {
+    "agde": 69_339,
+    "centre-saone-et-loire": 90_346,
+    "costieres-en-camargue": 77_663,
+    "pays-horloger": 46_816,
+    "grand-narbonne": 134_606,
+}
+
+
+def _tenant(slug: str) -> Tenant:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def _active(slug: str, day: date | None = None) -> int:
+    with tenant_bound(_tenant(slug).id):
+        return active_member_count(day)
+
+
+def _snapshot() -> dict[str, list]:
+    """Everything the loader writes, without ids of rows it may legitimately recreate."""
+    with unscoped("demo test snapshot"):
+        members = db.session.execute(
+            select(Member.id, Member.tenant_id, Member.rpps, Member.first_name, Member.last_name,
+                   Member.profession, Member.joined_on, Member.left_on).order_by(Member.id)
+        ).all()
+        territory = db.session.execute(
+            select(TerritoryCommune.tenant_id, TerritoryCommune.commune_code)
+            .order_by(TerritoryCommune.tenant_id, TerritoryCommune.commune_code)
+        ).all()
+    tenants = db.session.execute(
+        select(Tenant.id, Tenant.slug, Tenant.name, Tenant.stage, Tenant.seat_commune_code,
+               Tenant.population, Tenant.size_class, Tenant.fictitious).order_by(Tenant.id)
+    ).all()
+    users = db.session.execute(select(User.id, User.email, User.full_name).order_by(User.id)).all()
+    grants = db.session.execute(
+        select(RoleGrant.id, RoleGrant.user_id, RoleGrant.role, RoleGrant.region_code,
+               RoleGrant.department_code, RoleGrant.tenant_id).order_by(RoleGrant.id)
+    ).all()
+    return {"members": members, "territory": territory, "tenants": tenants, "users": users,
+            "grants": grants}
+
+
+def test_seed_territories_have_the_referential_populations(app):
+    load_demo()
+    assert {slug: _tenant(slug).population for slug in POPULATIONS} == POPULATIONS
+    assert _tenant("grand-narbonne").size_class == "T3"
+    assert _tenant("agde").size_class == "T2"
+
+
+def test_member_counts_follow_the_articles(app):
+    load_demo()
+    assert _active("centre-saone-et-loire", date(2023, 2, 28)) == 11
+    assert _active("centre-saone-et-loire", date(2023, 6, 13)) == 51
+    assert _active("grand-narbonne") == 137
+    assert _active("grand-narbonne", date(2026, 11, 25)) == 137
+    assert _active("agde", date(2023, 12, 26)) == 50
+    assert _active("costieres-en-camargue", date(2023, 1, 6)) == 30
+
+
+def test_fictitious_rpps_are_well_formed_and_unique(app):
+    load_demo()
+    for tenant in db.session.scalars(select(Tenant)):
+        with tenant_bound(tenant.id):
+            numbers = list(db.session.scalars(select(Member.rpps)))
+        assert len(numbers) == len(set(numbers))
+        assert all(len(n) == 11 and n.isdigit() and luhn_ok(n) for n in numbers)
+
+
+def test_demo_accounts_and_overlap(app):
+    lines = load_demo()
+    assert "Comptes de démonstration" in " ".join(lines)
+    president = find_user("president.narbonne@demo.observatoire-cpts.fr")
+    assert verify_password(president.password_hash, "Demo-CPTS-2026!")[0]
+    assert [(g.role, g.tenant_id) for g in president.grants] == [
+        (Role.PRESIDENT, _tenant("grand-narbonne").id)
+    ]
+    cpam = find_user("cpam.aude@demo.observatoire-cpts.fr")
+    assert sorted(g.department_code for g in cpam.grants) == ["11", "34"]
+    assert [o.other_slug for o in overlaps(_tenant("grand-narbonne"))] == ["fictive-corbieres-minervois"]
+
+
+def test_loading_twice_changes_nothing(app):
+    load_demo()
+    first = _snapshot()
+    load_demo()
+    db.session.expire_all()
+    assert _snapshot() == first
+    assert len(first["tenants"]) == 9
+    assert _active("grand-narbonne") == 137
