@@ -96,7 +96,10 @@ def test_demo_accounts_and_overlap(app):
     ]
     cpam = find_user("cpam.aude@demo.observatoire-cpts.fr")
     assert sorted(g.department_code for g in cpam.grants) == ["11", "34"]
-    assert [o.other_slug for o in overlaps(_tenant("grand-narbonne"))] == ["fictive-corbieres-minervois"]
+    shared = overlaps(_tenant("grand-narbonne"))
+    assert [(o.commune.code, o.other_slug) for o in shared] == [
+        ("11264", "fictive-corbieres-minervois")
+    ]
 
 
 def test_loading_twice_changes_nothing(app):

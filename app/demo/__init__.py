@@ -44,7 +44,8 @@ def load_demo() -> list[str]:
         lines += [_load_account(account, presidents) for account in ACCOUNTS]
     except TerritoryError as error:
         db.session.rollback()
-        raise DemoError(f"{error} (le référentiel est-il chargé ? flask referential load)") from error
+        hint = "le référentiel est-il chargé ? flask referential load"
+        raise DemoError(f"{error} ({hint})") from error
     except (TenantDataError, UserError) as error:
         db.session.rollback()
         raise DemoError(str(error)) from error
@@ -58,7 +59,8 @@ def _territory(cpts: DemoCpts) -> list[Commune]:
         communes += communes_by_code(cpts.communes)
     unique = {commune.code: commune for commune in communes}
     if cpts.seat not in unique:
-        raise TenantDataError({"seat_commune_code": [f"{cpts.seat} hors du territoire de {cpts.slug}."]})
+        message = f"{cpts.seat} hors du territoire de {cpts.slug}."
+        raise TenantDataError({"seat_commune_code": [message]})
     return sorted(unique.values(), key=lambda commune: commune.code)
 
 

@@ -1,0 +1,48 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+PORT   ?= 5000
+PYTHON ?= python3
+
+.PHONY: run test install install-test translations serve-setup lint bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -f -d app/translations
+
+serve-setup: install
+	$(FLASK) db upgrade
+	$(FLASK) referential load
+	$(FLASK) demo load
+
+run: serve-setup
+	@echo "Observatoire CPTS: http://127.0.0.1:$(PORT)/"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-test
+	@bash scripts/test.sh
+
+lint: install-test
+	$(VENV)/bin/ruff check app workers tests bench migrations
+
+bench: serve-setup
+	$(PY) bench/referential_load.py
+	$(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite, then on PostgreSQL (+ Redis) when they are reachable.
+# With CI set, PostgreSQL, Redis and Chromium are required: their absence fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+status=0
+
+reachable() {  # host port
+  $PY - "$1" "$2" <<'PYEOF'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PYEOF
+}
+
+redis_url=""
+if reachable 127.0.0.1 6379; then
+  redis_url="redis://127.0.0.1:6379/15"
+elif [ -n "${CI:-}" ]; then
+  echo "CI: Redis is not reachable on 127.0.0.1:6379" >&2; exit 1
+else
+  echo "note: Redis not reachable on 127.0.0.1:6379: RQ worker tests are skipped" >&2
+fi
+
+echo "== test suite on SQLite"
+TEST_DATABASE=sqlite TEST_REDIS_URL="$redis_url" $PY -m pytest "$@" || status=$?
+
+if reachable 127.0.0.1 5432; then
+  echo "== test suite on PostgreSQL (row-level security, app role without bypass)"
+  TEST_DATABASE=postgresql TEST_REDIS_URL="$redis_url" $PY -m pytest -m "not browser" "$@" || status=$?
+elif [ -n "${CI:-}" ]; then
+  echo "CI: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1
+else
+  echo "note: PostgreSQL not reachable on 127.0.0.1:5432: the PostgreSQL pass was SKIPPED" >&2
+fi
+exit $status
