@@ -30,10 +30,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory) -> databases.TestDatabase:
-    if ENGINE == "postgresql":
-        return databases.postgres_database()
-    return databases.sqlite_database(tmp_path_factory.mktemp("db"))
+def database(tmp_path_factory):
+    if ENGINE != "postgresql":
+        yield databases.sqlite_database(tmp_path_factory.mktemp("db"))
+        return
+    name = f"cpts_test_{os.getpid()}"  # one per run: parallel runs never share a database
+    yield databases.postgres_database(name)
+    databases.drop_postgres_database(name)
 
 
 def make_app(database: databases.TestDatabase, **overrides):

@@ -52,3 +52,10 @@ def postgres_database(name: str = "cpts_test") -> TestDatabase:
         connection.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER}"))
     owner.dispose()
     return TestDatabase("postgresql", _server_url(name, APP_ROLE), _server_url(name, OWNER))
+
+
+def drop_postgres_database(name: str) -> None:
+    server = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
