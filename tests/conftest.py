@@ -142,3 +142,20 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis server for RQ tests: required in CI, skipped with a reason elsewhere."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI: TEST_REDIS_URL is not set (Redis must be reachable)")
+        pytest.skip("no Redis server (set TEST_REDIS_URL): RQ worker test not run")
+    from redis import Redis
+
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+    connection.close()
