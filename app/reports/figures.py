@@ -24,7 +24,7 @@ def members_per_10k_figure(rows: list[TenantRow]) -> dict:
         )
     )
     figure.update_layout(
-        height=80 + 34 * len(ranked),
+        height=max(220, 90 + 34 * len(ranked)),
         margin={"l": 10, "r": 20, "t": 10, "b": 40},
         xaxis_title="Membres pour 10 000 habitants",
         yaxis={"automargin": True},
