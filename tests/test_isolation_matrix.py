@@ -13,6 +13,8 @@ from app.blueprints import ACCESS_CLASSES
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Invitation, Role, RoleGrant
+from app.tenants.models import Tenant
+from app.tenants.territory import territory_of
 from tests.factories import AGDE, BESANCON, NARBONNE, add_members, make_tenant, make_user
 
 SAFE = {"GET"}
@@ -70,6 +72,7 @@ def sample_values(world: World) -> dict:
         "version": plotly.__version__,
         "token": "not-a-real-token",
         "filename": "css/app.css",
+        "commune_code": NARBONNE,
     }
 
 
@@ -87,14 +90,17 @@ def routes(app, world, *classes):
 
 def tenant_state() -> tuple:
     """Everything a write to tenant A could change."""
+    tenant_a = db.session.scalar(select(Tenant).where(Tenant.slug == "cpts-a"))
     return (
+        tuple(c.code for c in territory_of(tenant_a)),
+        tenant_a.population,
         db.session.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.active)),
         db.session.scalar(select(func.count()).select_from(Invitation)),
     )
 
 
 def call(client, method, path):
-    data = {"email": "intruder@test.fr", "role": "president", "tenant_id": 1}
+    data = {"email": "intruder@test.fr", "role": "president", "tenant_id": 1, "communes": AGDE}
     return client.open(path, method=method, data=data if method != "GET" else None)
 
 

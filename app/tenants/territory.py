@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from app.tenants.models import Tenant, TerritoryCommune
 
 class TerritoryError(ValueError):
     """Unknown INSEE or EPCI codes; the message names them, in French."""
+
+
+def split_codes(text: str) -> list[str]:
+    """INSEE or SIREN codes as people paste them: separated by commas, semicolons or spaces."""
+    return [code for code in re.split(r"[\s,;]+", text or "") if code]
 
 
 def communes_by_code(codes: Iterable[str]) -> list[Commune]:
@@ -53,6 +59,23 @@ def set_territory(tenant: Tenant, communes: list[Commune]) -> None:
         db.session.add_all(TerritoryCommune(commune_code=c.code) for c in communes)
         db.session.flush()
     refresh_figures(tenant, communes)
+
+
+def change_territory(tenant: Tenant, add: list[Commune] = (), remove: Iterable[str] = ()) -> dict:
+    """Add communes (one by one or a whole EPCI) and remove others; returns what changed."""
+    current = {c.code: c for c in territory_of(tenant)}
+    removed = sorted(set(remove) & set(current))
+    if tenant.seat_commune_code in removed:
+        raise TerritoryError("La commune du siège ne peut pas être retirée du territoire.")
+    added = sorted({c.code for c in add} - set(current))
+    wanted = {**current, **{c.code: c for c in add}}
+    for code in removed:
+        wanted.pop(code)
+    if not wanted:
+        raise TerritoryError("Le territoire doit comporter au moins une commune.")
+    if added or removed:
+        set_territory(tenant, sorted(wanted.values(), key=lambda c: c.code))
+    return {"added": added, "removed": removed}
 
 
 def refresh_figures(tenant: Tenant, communes: list[Commune] | None = None) -> None:

@@ -8,13 +8,20 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.blueprints import scoped_blueprint
-from app.blueprints.workspace.forms import ROLE_LABELS, InviteForm
+from app.blueprints.workspace.forms import ROLE_LABELS, InviteForm, TerritoryAddForm
 from app.extensions import db
 from app.models.user import Role
 from app.reports.tenant import tenant_facts
 from app.security.access import can_manage_users, can_write_tenant
-from app.services import users
+from app.services import audit, users
 from app.tenants.resolver import current_tenant
+from app.tenants.territory import (
+    TerritoryError,
+    change_territory,
+    communes_by_code,
+    communes_of_epcis,
+    split_codes,
+)
 
 bp = scoped_blueprint("workspace", __name__, "tenant", url_prefix="/t/<tenant>")
 
@@ -89,3 +96,61 @@ def deactivate_user(grant_id: int):
     db.session.commit()
     flash(f"L'accès de {grant.user.email} à la CPTS est désactivé.", "success")
     return redirect(url_for("workspace.user_list"))
+
+
+def _territory_page(form: TerritoryAddForm, status: int = 200):
+    return render_template(
+        "workspace/territory.html",
+        tenant=current_tenant,
+        facts=tenant_facts(current_tenant),
+        form=form,
+        can_write=can_write_tenant(current_user, current_tenant),
+    ), status
+
+
+def _apply_territory_change(**change) -> None:
+    result = change_territory(current_tenant, **change)
+    audit.record("territory_changed", obj=current_tenant, details=result)
+    db.session.commit()
+    flash(
+        f"Territoire mis à jour : {len(result['added'])} commune(s) ajoutée(s), "
+        f"{len(result['removed'])} retirée(s). Population : {current_tenant.population:,} habitants "
+        f"({current_tenant.size_class}).".replace(",", "\u202f"),
+        "success",
+    )
+
+
+@bp.get("/territoire")
+def territory():
+    return _territory_page(TerritoryAddForm())
+
+
+@bp.post("/territoire")
+def add_to_territory():
+    form = TerritoryAddForm()
+    if not form.validate_on_submit():
+        return _territory_page(form, 400)
+    communes, epci = split_codes(form.communes.data), split_codes(form.epci.data)
+    if not (communes or epci):
+        form.communes.errors.append("Indiquez au moins un code INSEE ou un SIREN d'EPCI.")
+        return _territory_page(form, 400)
+    try:
+        added = (communes_by_code(communes) if communes else []) + (
+            communes_of_epcis(epci) if epci else []
+        )
+    except TerritoryError as error:
+        field = form.epci if "EPCI" in str(error) else form.communes
+        field.errors.append(str(error))
+        return _territory_page(form, 400)
+    _apply_territory_change(add=added)
+    return redirect(url_for("workspace.territory"))
+
+
+@bp.post("/territoire/<commune_code>/retirer")
+def remove_from_territory(commune_code: str):
+    try:
+        _apply_territory_change(remove=[commune_code])
+    except TerritoryError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("workspace.territory"))
