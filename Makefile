@@ -5,7 +5,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 PORT   ?= 5000
 PYTHON ?= python3
 
-.PHONY: run test install install-test translations serve-setup lint bench clean
+.PHONY: run test install install-test translations messages serve-setup lint bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ install-test: $(VENV)/.installed-test translations
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -f -d app/translations
+
+# After changing UI strings: re-extract, merge into the catalogs, then translate app/translations/en.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location -o app/translations/messages.pot app
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-location
 
 serve-setup: install
 	$(FLASK) db upgrade

@@ -7,18 +7,20 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.i18n import N_
+
 log = logging.getLogger("app.errors")
 
 MESSAGES = {
-    400: "Requête invalide.",
-    401: "Authentification requise.",
-    403: "Vous n'avez pas le droit d'effectuer cette action.",
-    404: "Page introuvable.",
-    405: "Méthode non autorisée.",
-    413: "Fichier trop volumineux.",
-    422: "Données invalides.",
-    429: "Trop de tentatives : réessayez dans quelques minutes.",
-    500: "Une erreur interne est survenue. L'équipe technique a été prévenue.",
+    400: N_("Requête invalide."),
+    401: N_("Authentification requise."),
+    403: N_("Vous n'avez pas le droit d'effectuer cette action."),
+    404: N_("Page introuvable."),
+    405: N_("Méthode non autorisée."),
+    413: N_("Fichier trop volumineux."),
+    422: N_("Données invalides."),
+    429: N_("Trop de tentatives : réessayez dans quelques minutes."),
+    500: N_("Une erreur interne est survenue. L'équipe technique a été prévenue."),
 }
 
 
@@ -27,7 +29,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, fields: dict | None = None):
-    message = message or MESSAGES.get(status, "Erreur.")
+    message = message or MESSAGES.get(status, N_("Erreur."))
     if wants_json():
         body = {"error": {"status": status, "message": message}}
         if fields:

@@ -9,14 +9,15 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app.i18n import N_
 from app.tenants.schemas import STAGE_LABELS
 
 NARROW_NBSP = "\u202f"
 SIZE_CLASS_LABELS = {
-    "T1": "moins de 40 000 habitants",
-    "T2": "40 000 à 80 000 habitants",
-    "T3": "80 000 à 175 000 habitants",
-    "T4": "plus de 175 000 habitants",
+    "T1": N_("moins de 40 000 habitants"),
+    "T2": N_("40 000 à 80 000 habitants"),
+    "T3": N_("80 000 à 175 000 habitants"),
+    "T4": N_("plus de 175 000 habitants"),
 }
 
 
@@ -56,6 +57,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(lambda stage: gettext(STAGE_LABELS[stage]), "stage_label")
     app.add_template_global(lambda: spaces_of(current_user), "nav_spaces")
-    app.add_template_global(lambda size: gettext(SIZE_CLASS_LABELS.get(size, "")), "size_class_label")
+    app.add_template_global(
+        lambda size: gettext(SIZE_CLASS_LABELS[size]) if size in SIZE_CLASS_LABELS else "",
+        "size_class_label",
+    )
     app.add_template_global(plotly.__version__, "plotly_version")
     app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from app.i18n import N_
 from app.identifiers import finess_problem, siren_problem
 from app.tenants.models import Stage
 
@@ -12,12 +13,12 @@ SLUG = validate.Regexp(
     error="L'identifiant ne peut contenir que des minuscules, des chiffres et des tirets.",
 )
 STAGE_LABELS = {
-    Stage.EMERGENCE: "Émergence",
-    Stage.LETTER_OF_INTENT: "Lettre d'intention",
-    Stage.PROJECT_SUBMITTED: "Projet de santé déposé",
-    Stage.PROJECT_VALIDATED: "Projet de santé validé",
-    Stage.ACI_SIGNED: "ACI signé",
-    Stage.TERMINATED: "Terminée",
+    Stage.EMERGENCE: N_("Émergence"),
+    Stage.LETTER_OF_INTENT: N_("Lettre d'intention"),
+    Stage.PROJECT_SUBMITTED: N_("Projet de santé déposé"),
+    Stage.PROJECT_VALIDATED: N_("Projet de santé validé"),
+    Stage.ACI_SIGNED: N_("ACI signé"),
+    Stage.TERMINATED: N_("Terminée"),
 }
 
 

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import plotly
 from flask import current_app, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select, text
 
 from app.blueprints import scoped_blueprint
 from app.extensions import db
+from app.i18n import N_
 from app.models.referential import Region
 from app.security.access import is_admin, is_cpam, regions_of
 from app.jobs import queue_state
@@ -23,18 +25,19 @@ def spaces_of(user) -> list[dict]:
     """Every space the user may open, for the home page and the navigation."""
     spaces = []
     if is_admin(user):
-        spaces.append({"label": "Administration de la plateforme", "kind": "Administration",
+        spaces.append({"label": gettext("Administration de la plateforme"), "kind": N_("Administration"),
                        "url": url_for("admin.tenants")})
     codes = sorted(regions_of(user))
     if codes:
         names = dict(db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())
-        spaces += [{"label": f"ARS {names.get(c, c)}", "kind": "Région",
+        spaces += [{"label": f"ARS {names.get(c, c)}", "kind": N_("Région"),
                     "url": url_for("regional.home", region=c)} for c in codes]
     if is_cpam(user):
-        spaces.append({"label": "Suivi des conventions (CPAM)", "kind": "CPAM", "url": url_for("cpam.home")})
+        spaces.append({"label": gettext("Suivi des conventions (CPAM)"), "kind": N_("CPAM"),
+                       "url": url_for("cpam.home")})
     for grant in user.active_grants:
         if grant.tenant is not None:
-            spaces.append({"label": grant.tenant.name, "kind": "CPTS",
+            spaces.append({"label": grant.tenant.name, "kind": N_("CPTS"),
                            "url": url_for("workspace.home", tenant=grant.tenant.slug)})
     return spaces
 

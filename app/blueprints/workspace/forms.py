@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -10,18 +11,18 @@ from wtforms.validators import DataRequired, Length
 from app.models.user import Role
 
 ROLE_LABELS = {
-    Role.PRESIDENT.value: "Président·e (administration de la CPTS)",
-    Role.COORDINATOR.value: "Coordinateur·rice (saisie des données)",
-    Role.VIEWER.value: "Lecteur·rice (consultation)",
+    Role.PRESIDENT.value: _l("Président·e (administration de la CPTS)"),
+    Role.COORDINATOR.value: _l("Coordinateur·rice (saisie des données)"),
+    Role.VIEWER.value: _l("Lecteur·rice (consultation)"),
 }
 
 
 class InviteForm(FlaskForm):
     email = EmailField(
-        "Adresse e-mail", validators=[DataRequired("Ce champ est obligatoire."), Length(max=254)]
+        _l("Adresse e-mail"), validators=[DataRequired(_l("Ce champ est obligatoire.")), Length(max=254)]
     )
     role = SelectField(
-        "Rôle",
+        _l("Rôle"),
         choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
         default=Role.COORDINATOR.value,
     )
@@ -29,10 +30,10 @@ class InviteForm(FlaskForm):
 
 class TerritoryAddForm(FlaskForm):
     communes = StringField(
-        "Communes à ajouter (codes INSEE)", validators=[Length(max=2000)],
-        description="Séparés par des virgules ou des espaces, par exemple : 34003, 34031",
+        _l("Communes à ajouter (codes INSEE)"), validators=[Length(max=2000)],
+        description=_l("Séparés par des virgules ou des espaces, par exemple : 34003, 34031"),
     )
     epci = StringField(
-        "Ou un EPCI entier (SIREN)", validators=[Length(max=200)],
-        description="Toutes les communes de l'intercommunalité, par exemple : 241100593",
+        _l("Ou un EPCI entier (SIREN)"), validators=[Length(max=200)],
+        description=_l("Toutes les communes de l'intercommunalité, par exemple : 241100593"),
     )
