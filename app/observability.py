@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
@@ -12,6 +13,7 @@ from flask_login import current_user
 from app.tenants import context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+access_log = logging.getLogger("app.access")
 
 
 class RequestContextFilter(logging.Filter):
@@ -48,10 +50,13 @@ def _start_request() -> None:
     context.clear()
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.started_at = time.perf_counter()
 
 
 def _end_request(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    elapsed = (time.perf_counter() - g.get("started_at", time.perf_counter())) * 1000
+    access_log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, elapsed)
     return response
 
 
