@@ -31,9 +31,9 @@ messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-location
 
 serve-setup: install
-	$(FLASK) db upgrade
-	$(FLASK) referential load
-	$(FLASK) demo load
+	LOG_LEVEL=WARNING $(FLASK) db upgrade
+	LOG_LEVEL=WARNING $(FLASK) referential load
+	LOG_LEVEL=WARNING $(FLASK) demo load
 
 run: serve-setup
 	@echo "Observatoire CPTS: http://127.0.0.1:$(PORT)/"

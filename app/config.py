@@ -35,6 +35,7 @@ def load_config(instance_path: str) -> dict:
     production = env == "production"
     return {
         "APP_ENV": env,
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "SECRET_KEY": _secret_key(instance, env),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Migrations run as the schema owner; the application itself connects as a role that

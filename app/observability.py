@@ -42,7 +42,7 @@ def _configure_logging(app: Flask) -> None:
     root = logging.getLogger("app")
     if not any(isinstance(f, RequestContextFilter) for h in root.handlers for f in h.filters):
         root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     root.propagate = True
 
 

@@ -3,9 +3,11 @@ the referential loaded once, and every table but the referential emptied after e
 
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from app import create_app
@@ -91,8 +93,17 @@ def app(migrated_app, database):
     _empty_tables(database)
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Each request runs as in production: in its own app context, database session and tenant
+    binding, never in the test's own (which would share the identity map across requests)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = RequestIsolatingClient
     return app.test_client()
 
 

@@ -10,7 +10,7 @@ from tests.factories import AGDE, BESANCON, NARBONNE, NIMES, add_members, make_t
 CEILINGS = {
     "/t/cpts-0/": 7,
     "/t/cpts-0/utilisateurs": 6,
-    "/region/76/": 8,
+    "/region/76/": 9,
     "/admin/": 5,
     "/cpam/": 5,
     "/api/v1/t/cpts-0/": 6,

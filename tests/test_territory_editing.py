@@ -85,3 +85,14 @@ def test_viewer_reads_the_territory_but_cannot_change_it(president, client, auth
     assert page.status_code == 200 and "Ajouter des communes" not in page.get_data(as_text=True)
     assert client.post("/t/cpts-a/territoire", data={"communes": BESSAN}).status_code == 403
     assert codes(president) == [AGDE]
+
+
+def test_region_page_lists_communes_claimed_by_several_cpts(president, client, auth):
+    client.post("/t/cpts-a/territoire", data={"communes": NARBONNE})
+    make_user("ars@test.fr", Role.ARS, region="76")
+    auth.logout()
+    auth.login("ars@test.fr")
+    page = client.get("/region/76/").get_data(as_text=True)
+    section = page[page.index("Communes revendiquées par plusieurs CPTS"):]
+    assert "Narbonne" in section and "CPTS cpts-a ; CPTS cpts-b" in section
+    assert "Agde" not in section.split("</table>")[0]

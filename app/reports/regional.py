@@ -58,3 +58,32 @@ def region_coverage(region_code: str) -> Coverage:
             select(func.coalesce(func.sum(Commune.population), 0)).where(Commune.code.in_(covered_codes))
         )
     return Coverage(population=int(total), covered=int(covered))
+
+
+@dataclass(frozen=True)
+class SharedCommune:
+    commune: Commune
+    tenant_names: list[str]
+
+
+def region_overlaps(region_code: str) -> list[SharedCommune]:
+    """Communes claimed by several CPTS of the region: conflicts the ARS has to settle."""
+    with unscoped("territory overlaps within a region"):
+        in_region = (
+            select(TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(Tenant.region_code == region_code)
+        )
+        shared = in_region.group_by(TerritoryCommune.commune_code).having(func.count() > 1)
+        rows = db.session.execute(
+            select(Commune, Tenant.name)
+            .select_from(TerritoryCommune)
+            .join(Commune, Commune.code == TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(Tenant.region_code == region_code, TerritoryCommune.commune_code.in_(shared))
+            .order_by(Commune.name, Tenant.name)
+        ).all()
+    grouped: dict[str, SharedCommune] = {}
+    for commune, name in rows:
+        grouped.setdefault(commune.code, SharedCommune(commune, [])).tenant_names.append(name)
+    return list(grouped.values())

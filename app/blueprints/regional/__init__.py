@@ -6,7 +6,7 @@ from flask import g, render_template
 
 from app.blueprints import scoped_blueprint
 from app.reports.figures import members_per_10k_figure
-from app.reports.regional import region_coverage, tenant_rows, tenants_where
+from app.reports.regional import region_coverage, region_overlaps, tenant_rows, tenants_where
 from app.tenants.models import Tenant
 
 bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")
@@ -20,5 +20,6 @@ def home():
         region=g.region,
         rows=rows,
         coverage=region_coverage(g.region.code),
+        overlaps=region_overlaps(g.region.code),
         figure=members_per_10k_figure(rows) if rows else None,
     )
