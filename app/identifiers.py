@@ -18,7 +18,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def siren_problem(value: str) -> str | None:
-    if not re.fullmatch(r"\d{9}", value):
+    if not re.fullmatch(r"[0-9]{9}", value):
         return "Le SIREN doit comporter exactement 9 chiffres."
     if not luhn_ok(value):
         return "Le SIREN est invalide (clé de contrôle incorrecte)."
@@ -27,7 +27,7 @@ def siren_problem(value: str) -> str | None:
 
 def finess_problem(value: str) -> str | None:
     """FINESS: 9 characters starting with the department code (2A/2B in Corsica, 97x overseas)."""
-    if not re.fullmatch(r"(\d{2}|2A|2B)\d{7}", value):
+    if not re.fullmatch(r"([0-9]{2}|2A|2B)[0-9]{7}", value):
         return (
             "Le numéro FINESS doit comporter 9 caractères : le code du département "
             "(2A/2B pour la Corse) suivi de chiffres."

@@ -63,12 +63,31 @@ def migrated_app(database):
     from app.referential import load_referential
 
     application = make_app(database)
+    application.test_client_class = RequestIsolatingClient
     with application.app_context():
         upgrade()
         load_referential()
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def extra_app(database, migrated_app):
+    """Build more apps on the test database (other settings); their connections are closed after."""
+    created = []
+
+    def build(**overrides):
+        created.append(make_app(database, **overrides))
+        return created[-1]
+
+    yield build
+    for application in created:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if application.extensions.get("redis") is not None:
+            application.extensions["redis"].close()
 
 
 def _empty_tables(database: databases.TestDatabase) -> None:
@@ -103,7 +122,6 @@ class RequestIsolatingClient(FlaskClient):
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = RequestIsolatingClient
     return app.test_client()
 
 

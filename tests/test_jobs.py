@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
@@ -11,10 +16,10 @@ from app.extensions import db
 from app.jobs import enqueue
 from app.models.job import JobRecord
 from app.tenants.models import Tenant
-from tests.conftest import make_app
 from tests.factories import AGDE, make_tenant
 
 REFRESH = "app.tenants.jobs.refresh_tenant_figures"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _spoil_population(tenant: Tenant) -> None:
@@ -48,10 +53,10 @@ def test_unknown_queue_is_refused_before_anything_is_recorded(app):
 
 
 @pytest.mark.redis
-def test_rq_worker_runs_a_recorded_job(migrated_app, database, redis_url, app):
+def test_rq_worker_runs_a_recorded_job(extra_app, redis_url, app):
     tenant = make_tenant("cpts-a")
     _spoil_population(tenant)
-    rq_app = make_app(database, REDIS_URL=redis_url)
+    rq_app = extra_app(REDIS_URL=redis_url)
     with rq_app.app_context():
         record = enqueue("refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id})
         assert record.status == "queued"  # recorded in the database before Redis saw it
@@ -63,5 +68,27 @@ def test_rq_worker_runs_a_recorded_job(migrated_app, database, redis_url, app):
         assert finished.status == "finished", finished.error
         assert db.session.get(Tenant, tenant.id).population > 50_000
         connection.close()
-        db.session.remove()
-        db.engine.dispose()
+
+
+@pytest.mark.redis
+def test_worker_command_serves_the_queues(database, extra_app, redis_url, app):
+    """`python -m workers --burst`, run as operators run it, executes what was queued."""
+    tenant = make_tenant("cpts-a")
+    _spoil_population(tenant)
+    with extra_app(REDIS_URL=redis_url).app_context():
+        record = enqueue("refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id})
+    env = {**os.environ, "DATABASE_URL": database.app_url, "REDIS_URL": redis_url,
+           "SECRET_KEY": "test", "LOG_LEVEL": "WARNING"}
+    done = subprocess.run([sys.executable, "-m", "workers", "--burst", "default"], env=env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    db.session.expire_all()
+    assert db.session.get(JobRecord, record.id).status == "finished"
+    assert db.session.get(Tenant, tenant.id).population > 50_000
+
+
+def test_worker_refuses_unknown_queues():
+    from workers.__main__ import main
+
+    with pytest.raises(SystemExit, match="unknown queue"):
+        main(["nowhere"])

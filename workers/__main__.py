@@ -1,22 +1,34 @@
-"""`python -m workers [queue ...]`: an RQ worker serving the queues inside an app context."""
+"""`python -m workers [--burst] [queue ...]`: an RQ worker serving the queues inside an app context."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from rq import Worker
 
 from app import create_app
+from app.extensions import db
 from app.jobs import QUEUES, redis_connection
 
 
-def main(argv: list[str]) -> None:
-    app = create_app()
+def main(argv: list[str], app=None) -> bool:
+    """Serve the named queues (all by default); with --burst, stop when they are empty."""
+    burst = "--burst" in argv
+    queues = [name for name in argv if name != "--burst"] or list(QUEUES)
+    unknown = sorted(set(queues) - set(QUEUES))
+    if unknown:
+        sys.exit(f"unknown queue(s): {', '.join(unknown)} (known: {', '.join(QUEUES)})")
+    app = app or create_app()
     connection = redis_connection(app)
     if connection is None:
         sys.exit("REDIS_URL is not set: jobs run in-process, no worker is needed.")
     with app.app_context():
-        Worker(argv or list(QUEUES), connection=connection).work()
+        engine = db.engine
+        # A forked work horse must not reuse the parent's pooled connections (SQLAlchemy's
+        # advice for os.fork): it drops them, unclosed, and opens its own.
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        return Worker(queues, connection=connection).work(burst=burst)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ from app.tenants.territory import TerritoryError, communes_by_code, communes_of_
 
 group = AppGroup("tenants", help="CPTS (tenants) de la plateforme.")
 
+# Fields of the tenant schema whose command-line option has another name.
+OPTION_OF_FIELD = {"region_code": "region", "seat_commune_code": "seat", "contact_email": "email"}
+
 
 @group.command("create")
 @click.option("--slug", required=True, help="Identifiant dans les adresses : /t/<slug>/")
@@ -37,7 +40,11 @@ def create(communes: tuple[str, ...], epci: tuple[str, ...], **data) -> None:
     except TerritoryError as error:
         fail({"communes" if communes else "epci": [str(error)]})
     except TenantDataError as error:
-        fail(error.errors)
+        territory_option = "communes" if communes else "epci"
+        fail({
+            territory_option if field == "territory" else OPTION_OF_FIELD.get(field, field): messages
+            for field, messages in error.errors.items()
+        })
     db.session.commit()
     click.echo(
         f"CPTS « {tenant.name} » créée : /t/{tenant.slug}/ — {len(territory)} communes, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from datetime import datetime
 
@@ -31,7 +32,7 @@ class UserError(ValueError):
 
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+    if len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
         raise UserError("email", "Adresse e-mail invalide.")
     return email
 

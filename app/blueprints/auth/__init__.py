@@ -22,7 +22,15 @@ bp = scoped_blueprint("auth", __name__, "public")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Browsers read a backslash as a slash and drop tabs and newlines, so "/\evil.example" or
+    # "/<tab>/evil.example" would lead to another site: only a plain local path is followed.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return url_for("main.index")
 
@@ -83,6 +91,21 @@ def change_password():
     return render_template("auth/password.html", form=form), status
 
 
+def _check_existing_password(user, password: str) -> None:
+    """Accepting with an existing account proves its password: throttled and audited as a login."""
+    address = request.remote_addr or "-"
+    if throttle.is_throttled(user.email, address):
+        audit.record_now(
+            "login_throttled", outcome="denied", details={"email": user.email}, status_code=429
+        )
+        abort(429)
+    if not verify_password(user.password_hash, password)[0]:
+        throttle.record_failure(user.email, address)
+        audit.record("login_failed", outcome="failure", actor=user, details={"email": user.email})
+        db.session.commit()
+        raise users.UserError("password", "Mot de passe incorrect pour ce compte existant.")
+
+
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     invitation = users.invitation_for(token)
@@ -92,8 +115,8 @@ def accept_invitation(token: str):
     form = ExistingAccountForm() if existing else AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            if existing is not None and not verify_password(existing.password_hash, form.password.data)[0]:
-                raise users.UserError("password", "Mot de passe incorrect pour ce compte existant.")
+            if existing is not None:
+                _check_existing_password(existing, form.password.data)
             full_name = "" if existing else form.full_name.data or ""
             user = users.accept_invitation(invitation, form.password.data, full_name)
         except users.UserError as error:

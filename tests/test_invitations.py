@@ -1,0 +1,281 @@
+"""A president manages the CPTS's users: invitations (one-time, expiring links) and deactivation."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, timedelta
+from hashlib import sha256
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.audit import AuditEvent
+from app.models.base import utcnow
+from app.models.user import Invitation, Role, RoleGrant, User
+from app.services import users
+from tests.conftest import RequestIsolatingClient
+from tests.factories import PASSWORD, make_tenant, make_user
+
+USERS_PAGE = "/t/cpts-a/utilisateurs"
+INVITEE_PASSWORD = "Bienvenue dans la CPTS 2026"
+LINK = re.compile(r"http://localhost/invitation/[A-Za-z0-9_-]+")
+
+
+@pytest.fixture
+def tenant(app):
+    return make_tenant("cpts-a")
+
+
+@pytest.fixture
+def president(tenant) -> User:
+    return make_user("president@test.fr", Role.PRESIDENT, tenant=tenant)
+
+
+def new_client(app) -> RequestIsolatingClient:
+    return RequestIsolatingClient(app, app.response_class)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def field_error(html: str, field_id: str) -> str:
+    match = re.search(rf'<p class="error-message" id="{field_id}-error">([^<]*)</p>', html)
+    return unescape(match.group(1)) if match else ""
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def grant_of(user: User) -> RoleGrant:
+    db.session.expire_all()
+    return db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == user.id))
+
+
+def invite(client, email: str = "nouvelle@test.fr", role: str = "coordinator"):
+    return client.post(USERS_PAGE, data={"email": email, "role": role})
+
+
+def accept(
+    client, link: str, password: str = INVITEE_PASSWORD, full_name: str = "Nouvelle Coordinatrice"
+):
+    return client.post(
+        link, data={"full_name": full_name, "password": password, "confirm": password}
+    )
+
+
+def test_president_invites_and_the_invitee_joins(app, client, president, caplog):
+    caplog.set_level(logging.WARNING, logger="app.users")
+    login(client, email=president.email)
+
+    response = invite(client, email=" Nouvelle@Test.FR ")
+
+    assert response.status_code == 302 and response.location == USERS_PAGE
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "app.users"]
+    link = LINK.search(logged).group(0)
+    page = client.get(USERS_PAGE).get_data(as_text=True)
+    assert f"Lien valable 7 jours : {link}" in page  # flashed
+    assert "nouvelle@test.fr" in page  # pending invitation
+    [invitation] = db.session.scalars(select(Invitation))
+    token = link.rsplit("/", 1)[1]
+    assert (invitation.email, invitation.role) == ("nouvelle@test.fr", Role.COORDINATOR)
+    assert invitation.invited_by_id == president.id
+    assert invitation.token_hash == sha256(token.encode()).hexdigest()  # never the token
+    expires_at = invitation.expires_at
+    expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+    assert timedelta(days=6, hours=23) < expires_at - utcnow() <= timedelta(days=7)
+
+    invitee = new_client(app)
+    assert invitee.get(link).status_code == 200
+    response = accept(invitee, link)
+
+    assert response.status_code == 302
+    assert invitee.get("/t/cpts-a/").status_code == 200
+    user = users.find_user("nouvelle@test.fr")
+    assert user.full_name == "Nouvelle Coordinatrice"
+    assert [(g.role, g.tenant.slug, g.active) for g in user.grants] == [
+        (Role.COORDINATOR, "cpts-a", True)
+    ]
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert "user_invited" in actions and "invitation_accepted" in actions
+    assert not any(token in str(e.details) for e in db.session.scalars(select(AuditEvent)))
+
+
+def test_invitation_link_works_once(app, client, president):
+    _invitation, link = users.invite(
+        president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
+    )
+    db.session.commit()
+    assert accept(client, link).status_code == 302
+
+    for again in (new_client(app), client):
+        assert again.get(link).status_code == 404
+        assert accept(again, link, password="Une autre phrase 2026").status_code == 404
+    assert count(User) == 2
+
+
+def test_expired_invitation_is_refused(app, client, president):
+    invitation, link = users.invite(
+        president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
+    )
+    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    assert client.get(link).status_code == 404
+    assert accept(client, link).status_code == 404
+    assert users.find_user("nouvelle@test.fr") is None
+
+
+def test_unknown_token_is_404(client, president):
+    assert client.get("/invitation/not-a-real-token").status_code == 404
+
+
+def test_invitee_password_must_be_strong(client, president):
+    invitation, link = users.invite(
+        president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
+    )
+    db.session.commit()
+
+    response = accept(client, link, password="motdepasse123")
+
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "password") == (
+        "Ce mot de passe est trop courant : choisissez-en un autre."
+    )
+    assert users.find_user("nouvelle@test.fr") is None
+    db.session.expire_all()
+    assert invitation.accepted_at is None
+    assert client.get(link).status_code == 200  # still usable
+
+
+def test_existing_account_accepts_with_its_own_password(app, client, president):
+    other = make_tenant("cpts-b")
+    member = make_user("membre@test.fr", Role.VIEWER, tenant=other)
+    _invitation, link = users.invite(
+        president.grants[0].tenant, member.email, Role.COORDINATOR, president
+    )
+    db.session.commit()
+
+    refused = client.post(link, data={"password": "Pas-le-bon-mot-2026"})
+    assert refused.status_code == 400
+    assert (
+        field_error(refused.get_data(as_text=True), "password")
+        == "Mot de passe incorrect pour ce compte existant."
+    )
+    assert client.get("/t/cpts-b/").status_code == 302  # to /login
+
+    assert client.post(link, data={"password": PASSWORD}).status_code == 302
+    assert client.get("/t/cpts-a/").status_code == 200
+    assert client.get("/t/cpts-b/").status_code == 200
+    assert count(User) == 2
+
+
+def test_invitation_page_cannot_be_used_to_guess_a_password(app, client, president):
+    """Whoever holds the link must not get unlimited guesses at the existing account's password."""
+    member = make_user("membre@test.fr", Role.VIEWER, tenant=make_tenant("cpts-b"))
+    _invitation, link = users.invite(
+        president.grants[0].tenant, member.email, Role.COORDINATOR, president
+    )
+    db.session.commit()
+
+    for _ in range(5):
+        assert client.post(link, data={"password": "Pas-le-bon-mot-2026"}).status_code == 400
+    refused = client.post(link, data={"password": PASSWORD})
+
+    assert refused.status_code == 429
+    assert "Trop de tentatives" in unescape(refused.get_data(as_text=True))
+    assert login(new_client(app), member.email).status_code == 429  # the account is protected
+    failures = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "login_failed", AuditEvent.actor_id == member.id
+        )
+    ).all()
+    assert len(failures) == 5
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.VIEWER])
+def test_only_the_president_invites(client, tenant, role):
+    make_user("someone@test.fr", role, tenant=tenant)
+    login(client, email="someone@test.fr")
+
+    assert client.get(USERS_PAGE).status_code == 403
+    assert invite(client, role="president").status_code == 403
+    assert count(Invitation) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"email": "pas-une-adresse", "role": "viewer"}, "email", "Adresse e-mail invalide."),
+        ({"email": "jean dupont@test.fr", "role": "viewer"}, "email", "Adresse e-mail invalide."),
+        ({"email": "a@b@test.fr", "role": "viewer"}, "email", "Adresse e-mail invalide."),
+        ({"email": "", "role": "viewer"}, "email", "Ce champ est obligatoire."),
+        ({"email": "nouvelle@test.fr", "role": "admin"}, "role", "N'est pas un choix valide."),
+    ],
+)
+def test_bad_invitation_is_refused_in_french_and_writes_nothing(
+    client, president, data, field, message
+):
+    login(client, email=president.email)
+    audit_before = count(AuditEvent)
+
+    response = client.post(USERS_PAGE, data=data)
+
+    assert response.status_code == 400
+    assert message in field_error(response.get_data(as_text=True), field)
+    assert count(Invitation) == 0
+    assert count(AuditEvent) == audit_before
+
+
+def test_president_deactivates_a_user(app, client, tenant, president):
+    coordinator = make_user("coordinator@test.fr", Role.COORDINATOR, tenant=tenant)
+    login(client, email=president.email)
+
+    response = client.post(f"{USERS_PAGE}/{grant_of(coordinator).id}/desactiver")
+
+    assert response.status_code == 302 and response.location == USERS_PAGE
+    page = unescape(client.get(USERS_PAGE).get_data(as_text=True))
+    assert "L'accès de coordinator@test.fr à la CPTS est désactivé." in page
+    assert grant_of(coordinator).active is False
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user_deactivated")
+    ).details == {
+        "email": "coordinator@test.fr",
+        "role": "coordinator",
+    }
+    former = new_client(app)
+    assert login(former, email=coordinator.email).status_code == 302  # the account itself lives on
+    assert former.get("/t/cpts-a/").status_code == 404
+
+
+def test_president_cannot_deactivate_themself(client, president):
+    login(client, email=president.email)
+
+    response = client.post(
+        f"{USERS_PAGE}/{grant_of(president).id}/desactiver", follow_redirects=True
+    )
+
+    assert "Vous ne pouvez pas retirer votre propre accès." in response.get_data(as_text=True)
+    assert grant_of(president).active is True
+    assert client.get(USERS_PAGE).status_code == 200
+
+
+def test_grant_of_another_tenant_is_404(client, president):
+    outsider = make_user("president.b@test.fr", Role.PRESIDENT, tenant=make_tenant("cpts-b"))
+    login(client, email=president.email)
+
+    assert client.post(f"{USERS_PAGE}/{grant_of(outsider).id}/desactiver").status_code == 404
+    assert client.post(f"{USERS_PAGE}/999999/desactiver").status_code == 404
+    assert grant_of(outsider).active is True
+
+
+def test_coordinator_cannot_deactivate(client, tenant, president):
+    make_user("coordinator@test.fr", Role.COORDINATOR, tenant=tenant)
+    login(client, email="coordinator@test.fr")
+
+    assert client.post(f"{USERS_PAGE}/{grant_of(president).id}/desactiver").status_code == 403
+    assert grant_of(president).active is True
