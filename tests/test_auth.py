@@ -16,6 +16,7 @@ from app.config import ConfigError
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Role, User
+from app.security.passwords import verify_password
 from tests.conftest import RequestIsolatingClient, make_app
 from tests.factories import PASSWORD, make_tenant, make_user
 
@@ -394,3 +395,11 @@ def test_weaker_hash_is_upgraded_at_login(client, user):
     assert variant == "argon2id"
     assert parameters["m"] >= 19_456 and parameters["t"] >= 2
     assert login(new_client(client.application)).status_code == 302  # still the same password
+
+
+def test_wrong_current_passwords_are_throttled_like_logins(client, user):
+    login(client)
+    for _ in range(5):
+        assert change_password(client, NEW_PASSWORD, current="Pas-le-bon-2026").status_code == 400
+    assert change_password(client, NEW_PASSWORD).status_code == 429
+    assert verify_password(reload(user).password_hash, PASSWORD)[0]

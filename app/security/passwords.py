@@ -18,11 +18,21 @@ def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
-def verify_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
-    """Check a password; return (ok, new hash when the stored one should be upgraded)."""
+@cache
+def _dummy_hash() -> str:
+    return HASHER.hash("no account has this password")
+
+
+def verify_password(stored_hash: str | None, password: str) -> tuple[bool, str | None]:
+    """Check a password; return (ok, new hash when the stored one should be upgraded).
+
+    With no stored hash (unknown account) a dummy one is checked, so both cost the same time.
+    """
     try:
-        HASHER.verify(stored_hash, password)
+        HASHER.verify(stored_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
+        return False, None
+    if stored_hash is None:
         return False, None
     return True, hash_password(password) if HASHER.check_needs_rehash(stored_hash) else None
 

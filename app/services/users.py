@@ -76,11 +76,8 @@ def grant_role(
     return grant
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    from app.security.passwords import verify_password
-
-    if not verify_password(user.password_hash, current)[0]:
-        raise UserError("current_password", "Le mot de passe actuel est incorrect.")
+def set_password(user: User, new: str) -> None:
+    """Replace the password (the caller has proved the current one) and end other sessions."""
     problem = password_problem(new, user.email)
     if problem:
         raise UserError("new_password", problem)

@@ -15,6 +15,7 @@ from app.blueprints.auth.forms import (
 from app.extensions import db
 from app.security import throttle
 from app.security.passwords import verify_password
+from app.security.redirects import local_path
 from app.services import audit, users
 from app.sessions import end_session, start_session
 
@@ -22,17 +23,7 @@ bp = scoped_blueprint("auth", __name__, "public")
 
 
 def _safe_next(target: str | None) -> str:
-    # Browsers read a backslash as a slash and drop tabs and newlines, so "/\evil.example" or
-    # "/<tab>/evil.example" would lead to another site: only a plain local path is followed.
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and target.isprintable()
-    ):
-        return target
-    return url_for("main.index")
+    return local_path(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +38,8 @@ def login():
         form.form_errors.append("Trop de tentatives : réessayez dans quelques minutes.")
         return render_template("auth/login.html", form=form), 429
     user = users.find_user(email)
-    ok, upgraded = verify_password(user.password_hash, form.password.data) if user else (False, None)
+    # An unknown address costs the same hash as a known one: timing tells nothing.
+    ok, upgraded = verify_password(user.password_hash if user else None, form.password.data)
     if not ok or not user.active:
         throttle.record_failure(email, address)
         audit.record("login_failed", outcome="failure", actor=user, details={"email": email})
@@ -77,12 +69,14 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            users.change_password(current_user, form.current_password.data, form.new_password.data)
+            _prove_password(user, form.current_password.data, "current_password",
+                            "Le mot de passe actuel est incorrect.")
+            users.set_password(user, form.new_password.data)
         except users.UserError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
-            user = current_user._get_current_object()
             start_session(user)  # this session goes on; every other one has ended
             db.session.commit()
             flash("Mot de passe modifié. Vos autres sessions ont été fermées.", "success")
@@ -91,8 +85,9 @@ def change_password():
     return render_template("auth/password.html", form=form), status
 
 
-def _check_existing_password(user, password: str) -> None:
-    """Accepting with an existing account proves its password: throttled and audited as a login."""
+def _prove_password(user, password: str, field: str, message: str) -> None:
+    """Re-entering a password (password change, invitation for an existing account) is throttled
+    and audited like a login, so it cannot be used to guess one."""
     address = request.remote_addr or "-"
     if throttle.is_throttled(user.email, address):
         audit.record_now(
@@ -103,7 +98,7 @@ def _check_existing_password(user, password: str) -> None:
         throttle.record_failure(user.email, address)
         audit.record("login_failed", outcome="failure", actor=user, details={"email": user.email})
         db.session.commit()
-        raise users.UserError("password", "Mot de passe incorrect pour ce compte existant.")
+        raise users.UserError(field, message)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -116,7 +111,8 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             if existing is not None:
-                _check_existing_password(existing, form.password.data)
+                _prove_password(existing, form.password.data, "password",
+                                "Mot de passe incorrect pour ce compte existant.")
             full_name = "" if existing else form.full_name.data or ""
             user = users.accept_invitation(invitation, form.password.data, full_name)
         except users.UserError as error:

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models.referential import Region
 from app.security.access import is_admin, is_cpam, regions_of
+from app.security.redirects import local_path
 from app.jobs import queue_state
 
 bp = scoped_blueprint("main", __name__, "public")
@@ -68,8 +69,7 @@ def healthz():
 def set_language():
     lang = request.form.get("lang", "fr")
     session["lang"] = lang if lang in current_app.config["LANGUAGES"] else "fr"
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("main.index"))
+    return redirect(local_path(request.form.get("next"), url_for("main.index")))
 
 
 @cache
