@@ -51,8 +51,12 @@ def enqueue(
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     record = JobRecord(
-        kind=kind, function=function, queue=queue, tenant_id=tenant_id,
-        requested_by_id=requested_by_id, payload=payload or {},
+        kind=kind,
+        function=function,
+        queue=queue,
+        tenant_id=tenant_id,
+        requested_by_id=requested_by_id,
+        payload=payload or {},
     )
     db.session.add(record)
     db.session.commit()

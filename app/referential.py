@@ -29,27 +29,52 @@ def _upsert(model, key: str, rows: list[dict]) -> None:
         statement = insert(model.__table__)
         columns = {c: statement.excluded[c] for c in rows[0] if c != key}
         db.session.execute(
-            statement.on_conflict_do_update(index_elements=[key], set_=columns), rows[start:start + BATCH]
+            statement.on_conflict_do_update(index_elements=[key], set_=columns),
+            rows[start : start + BATCH],
         )
 
 
 def load_referential() -> dict[str, int]:
     """Insert or update every region, department, EPCI and commune (idempotent)."""
     _upsert(Region, "code", [{"code": r["code"], "name": r["nom"]} for r in _rows("regions.csv")])
-    _upsert(Department, "code", [
-        {"code": r["code"], "name": r["nom"], "region_code": r["region"]} for r in _rows("departements.csv")
-    ])
-    _upsert(Epci, "siren", [
-        {"siren": r["siren"], "name": r["nom"], "kind": r["type"], "population": int(r["population"] or 0),
-         "commune_count": int(r["nb_communes"] or 0)}
-        for r in _rows("epci.csv")
-    ])
-    _upsert(Commune, "code", [
-        {"code": r["code_insee"], "name": r["nom"], "department_code": r["departement"],
-         "region_code": r["region"], "epci_siren": r["epci"] or None,
-         "population": int(r["population"] or 0), "postal_codes": r["codes_postaux"]}
-        for r in _rows("communes.csv")
-    ])
+    _upsert(
+        Department,
+        "code",
+        [
+            {"code": r["code"], "name": r["nom"], "region_code": r["region"]}
+            for r in _rows("departements.csv")
+        ],
+    )
+    _upsert(
+        Epci,
+        "siren",
+        [
+            {
+                "siren": r["siren"],
+                "name": r["nom"],
+                "kind": r["type"],
+                "population": int(r["population"] or 0),
+                "commune_count": int(r["nb_communes"] or 0),
+            }
+            for r in _rows("epci.csv")
+        ],
+    )
+    _upsert(
+        Commune,
+        "code",
+        [
+            {
+                "code": r["code_insee"],
+                "name": r["nom"],
+                "department_code": r["departement"],
+                "region_code": r["region"],
+                "epci_siren": r["epci"] or None,
+                "population": int(r["population"] or 0),
+                "postal_codes": r["codes_postaux"],
+            }
+            for r in _rows("communes.csv")
+        ],
+    )
     db.session.commit()
     return {
         model.__tablename__: db.session.scalar(select(func.count()).select_from(model))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, session
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db, login_manager
@@ -58,7 +59,7 @@ def _enforce_timeouts() -> None:
     if now - session.get("seen_at", 0) > idle or now - session.get("auth_at", 0) > absolute:
         logout_user()
         session.clear()
-        flash("Votre session a expiré : veuillez vous reconnecter.", "info")
+        flash(gettext("Votre session a expiré : veuillez vous reconnecter."), "info")
         return
     session["seen_at"] = now
 

@@ -48,8 +48,9 @@ def date_fr(value: date | datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints.main import spaces_of
     from flask_babel import gettext
+
+    from app.blueprints.main import spaces_of
 
     app.add_template_filter(number)
     app.add_template_filter(decimal)

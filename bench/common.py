@@ -17,11 +17,16 @@ def fresh_app(**overrides):
     url = os.environ.get("BENCH_DATABASE_URL")
     if url is None:
         url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    application = create_app({
-        "SQLALCHEMY_DATABASE_URI": url,
-        "MIGRATION_DATABASE_URL": os.environ.get("BENCH_MIGRATION_DATABASE_URL", url),
-        "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "REDIS_URL": None, **overrides,
-    })
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MIGRATION_DATABASE_URL": os.environ.get("BENCH_MIGRATION_DATABASE_URL", url),
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "REDIS_URL": None,
+            **overrides,
+        }
+    )
     with application.app_context():
         upgrade()
     return application

@@ -44,8 +44,10 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (path, response.status_code)
         timings.sort()
-        print(f"{path:40} {statistics.median(timings):10.1f} {timings[int(RUNS * 0.9)]:8.1f} "
-              f"{counter.count:5d}")
+        print(
+            f"{path:40} {statistics.median(timings):10.1f} {timings[int(RUNS * 0.9)]:8.1f} "
+            f"{counter.count:5d}"
+        )
 
 
 if __name__ == "__main__":

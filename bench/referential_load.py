@@ -26,8 +26,10 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
-            print(f"{label}: {elapsed:.2f} s, {counter.count} SQL statements, "
-                  f"peak Python memory {peak:.0f} MiB, rows {counts}")
+            print(
+                f"{label}: {elapsed:.2f} s, {counter.count} SQL statements, "
+                f"peak Python memory {peak:.0f} MiB, rows {counts}"
+            )
 
 
 if __name__ == "__main__":

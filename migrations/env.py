@@ -28,8 +28,12 @@ def _urls() -> tuple[str, str]:
 
 def run_migrations_offline() -> None:
     url, _ = _urls()
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=url.startswith("sqlite"),
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -47,7 +51,11 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
             app_role = make_url(app_url).username
-            if connection.dialect.name == "postgresql" and app_role and app_role != make_url(owner_url).username:
+            if (
+                connection.dialect.name == "postgresql"
+                and app_role
+                and app_role != make_url(owner_url).username
+            ):
                 grant_app_role(connection, app_role)
     engine.dispose()
 

@@ -25,7 +25,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    skip_pg = pytest.mark.skip(reason="PostgreSQL-only: run with TEST_DATABASE=postgresql (make test does)")
+    skip_pg = pytest.mark.skip(
+        reason="PostgreSQL-only: run with TEST_DATABASE=postgresql (make test does)"
+    )
     for item in items:
         if "postgres" in item.keywords and ENGINE != "postgresql":
             item.add_marker(skip_pg)
@@ -92,7 +94,9 @@ def extra_app(database, migrated_app):
 
 def _empty_tables(database: databases.TestDatabase) -> None:
     engine = create_engine(database.owner_url)
-    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENTIAL_TABLES]
+    tables = [
+        t.name for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENTIAL_TABLES
+    ]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -13,7 +13,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-PG_SERVER = os.environ.get("TEST_PG_SERVER_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_SERVER = os.environ.get(
+    "TEST_PG_SERVER_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 OWNER, APP_ROLE = "cpts_test_owner", "cpts_test_app"
 
 
@@ -30,17 +32,26 @@ def sqlite_database(directory: Path, name: str = "test") -> TestDatabase:
 
 
 def _server_url(database: str, user: str) -> str:
-    return make_url(PG_SERVER).set(database=database, username=user, password=None).render_as_string(
-        hide_password=False
+    return (
+        make_url(PG_SERVER)
+        .set(database=database, username=user, password=None)
+        .render_as_string(hide_password=False)
     )
 
 
 def postgres_database(name: str = "cpts_test") -> TestDatabase:
     """Create (or recreate) a database and the two roles; raise if the server cannot be reached."""
-    server = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    server = create_engine(
+        PG_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
     with server.connect() as connection:
-        for role, options in ((OWNER, "LOGIN NOSUPERUSER"), (APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS")):
-            exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+        for role, options in (
+            (OWNER, "LOGIN NOSUPERUSER"),
+            (APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS"),
+        ):
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
+            ).first()
             if not exists:
                 connection.execute(text(f"CREATE ROLE {role} {options}"))
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -20,8 +20,9 @@ NARBONNE, AGDE, NIMES, BESANCON = "11262", "34003", "30189", "25056"
 
 
 def make_tenant(slug: str, communes: tuple[str, ...] = (NARBONNE,), **data) -> Tenant:
-    tenant = create_tenant({"slug": slug, "name": data.pop("name", f"CPTS {slug}"), **data},
-                           communes_by_code(communes))
+    tenant = create_tenant(
+        {"slug": slug, "name": data.pop("name", f"CPTS {slug}"), **data}, communes_by_code(communes)
+    )
     db.session.commit()
     return tenant
 
@@ -48,8 +49,12 @@ def make_user(
 def add_members(tenant: Tenant, count: int, joined_on: date = date(2024, 1, 15)) -> list[Member]:
     with tenant_bound(tenant.id):
         members = [
-            Member(first_name=f"Prénom{i}", last_name=f"Nom{i}", profession=Profession.NURSE,
-                   joined_on=joined_on)
+            Member(
+                first_name=f"Prénom{i}",
+                last_name=f"Nom{i}",
+                profession=Profession.NURSE,
+                joined_on=joined_on,
+            )
             for i in range(count)
         ]
         db.session.add_all(members)

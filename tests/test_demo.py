@@ -40,24 +40,52 @@ def _snapshot() -> dict[str, list]:
     """Everything the loader writes, without ids of rows it may legitimately recreate."""
     with unscoped("demo test snapshot"):
         members = db.session.execute(
-            select(Member.id, Member.tenant_id, Member.rpps, Member.first_name, Member.last_name,
-                   Member.profession, Member.joined_on, Member.left_on).order_by(Member.id)
+            select(
+                Member.id,
+                Member.tenant_id,
+                Member.rpps,
+                Member.first_name,
+                Member.last_name,
+                Member.profession,
+                Member.joined_on,
+                Member.left_on,
+            ).order_by(Member.id)
         ).all()
         territory = db.session.execute(
-            select(TerritoryCommune.tenant_id, TerritoryCommune.commune_code)
-            .order_by(TerritoryCommune.tenant_id, TerritoryCommune.commune_code)
+            select(TerritoryCommune.tenant_id, TerritoryCommune.commune_code).order_by(
+                TerritoryCommune.tenant_id, TerritoryCommune.commune_code
+            )
         ).all()
     tenants = db.session.execute(
-        select(Tenant.id, Tenant.slug, Tenant.name, Tenant.stage, Tenant.seat_commune_code,
-               Tenant.population, Tenant.size_class, Tenant.fictitious).order_by(Tenant.id)
+        select(
+            Tenant.id,
+            Tenant.slug,
+            Tenant.name,
+            Tenant.stage,
+            Tenant.seat_commune_code,
+            Tenant.population,
+            Tenant.size_class,
+            Tenant.fictitious,
+        ).order_by(Tenant.id)
     ).all()
     users = db.session.execute(select(User.id, User.email, User.full_name).order_by(User.id)).all()
     grants = db.session.execute(
-        select(RoleGrant.id, RoleGrant.user_id, RoleGrant.role, RoleGrant.region_code,
-               RoleGrant.department_code, RoleGrant.tenant_id).order_by(RoleGrant.id)
+        select(
+            RoleGrant.id,
+            RoleGrant.user_id,
+            RoleGrant.role,
+            RoleGrant.region_code,
+            RoleGrant.department_code,
+            RoleGrant.tenant_id,
+        ).order_by(RoleGrant.id)
     ).all()
-    return {"members": members, "territory": territory, "tenants": tenants, "users": users,
-            "grants": grants}
+    return {
+        "members": members,
+        "territory": territory,
+        "tenants": tenants,
+        "users": users,
+        "grants": grants,
+    }
 
 
 def test_seed_territories_have_the_referential_populations(app):

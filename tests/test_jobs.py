@@ -30,7 +30,9 @@ def _spoil_population(tenant: Tenant) -> None:
 def test_in_process_job_runs_with_its_tenant_bound(app):
     tenant = make_tenant("cpts-a")
     _spoil_population(tenant)
-    record = enqueue("refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id})
+    record = enqueue(
+        "refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id}
+    )
     assert record.status == "finished", record.error
     db.session.refresh(tenant)
     assert tenant.population > 50_000 and record.result["size_class"] == tenant.size_class
@@ -58,7 +60,9 @@ def test_rq_worker_runs_a_recorded_job(extra_app, redis_url, app):
     _spoil_population(tenant)
     rq_app = extra_app(REDIS_URL=redis_url)
     with rq_app.app_context():
-        record = enqueue("refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id})
+        record = enqueue(
+            "refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id}
+        )
         assert record.status == "queued"  # recorded in the database before Redis saw it
         connection = Redis.from_url(redis_url)
         assert Queue("default", connection=connection).count == 1
@@ -76,11 +80,24 @@ def test_worker_command_serves_the_queues(database, extra_app, redis_url, app):
     tenant = make_tenant("cpts-a")
     _spoil_population(tenant)
     with extra_app(REDIS_URL=redis_url).app_context():
-        record = enqueue("refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id})
-    env = {**os.environ, "DATABASE_URL": database.app_url, "REDIS_URL": redis_url,
-           "SECRET_KEY": "test", "LOG_LEVEL": "WARNING"}
-    done = subprocess.run([sys.executable, "-m", "workers", "--burst", "default"], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+        record = enqueue(
+            "refresh_figures", REFRESH, tenant_id=tenant.id, payload={"tenant_id": tenant.id}
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database.app_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test",
+        "LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "workers", "--burst", "default"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     db.session.expire_all()
     assert db.session.get(JobRecord, record.id).status == "finished"

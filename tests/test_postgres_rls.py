@@ -15,8 +15,11 @@ pytestmark = pytest.mark.postgres
 
 
 def tenant_tables() -> set[str]:
-    return {mapper.local_table.name for mapper in db.Model.registry.mappers
-            if issubclass(mapper.class_, TenantScoped)}
+    return {
+        mapper.local_table.name
+        for mapper in db.Model.registry.mappers
+        if issubclass(mapper.class_, TenantScoped)
+    }
 
 
 def test_application_role_cannot_bypass_rls(app):
@@ -25,9 +28,12 @@ def test_application_role_cannot_bypass_rls(app):
 
 
 def test_rls_is_enabled_and_forced_on_every_tenant_table(app):
-    rows = db.session.execute(text(
-        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY(:t)"
-    ), {"t": sorted(tenant_tables())}).all()
+    rows = db.session.execute(
+        text(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY(:t)"
+        ),
+        {"t": sorted(tenant_tables())},
+    ).all()
     assert {r.relname for r in rows} == tenant_tables()
     assert all(r.relrowsecurity and r.relforcerowsecurity for r in rows)
 
@@ -42,8 +48,12 @@ def populated(app):
 
 def raw(sql: str, tenant: int | str = "", unscoped: str = "", **params):
     with db.engine.begin() as connection:
-        connection.execute(text("SELECT set_config('app.tenant_id', :t, true), "
-                                "set_config('app.unscoped', :u, true)"), {"t": str(tenant), "u": unscoped})
+        connection.execute(
+            text(
+                "SELECT set_config('app.tenant_id', :t, true), set_config('app.unscoped', :u, true)"
+            ),
+            {"t": str(tenant), "u": unscoped},
+        )
         result = connection.execute(text(sql), params)
         return result.all() if result.returns_rows else result.rowcount
 
@@ -62,8 +72,12 @@ def test_raw_select_sees_only_the_set_tenant(populated):
 def test_raw_write_into_another_tenant_is_rejected(populated):
     a, b = populated
     with pytest.raises(DBAPIError):
-        raw("INSERT INTO member (tenant_id, first_name, last_name, profession, joined_on, created_at) "
-            "VALUES (:b, 'X', 'Y', 'infirmier', '2024-01-01', now())", tenant=a.id, b=b.id)
+        raw(
+            "INSERT INTO member (tenant_id, first_name, last_name, profession, joined_on, created_at) "
+            "VALUES (:b, 'X', 'Y', 'infirmier', '2024-01-01', now())",
+            tenant=a.id,
+            b=b.id,
+        )
     assert raw("DELETE FROM member WHERE tenant_id = :b", tenant=a.id, b=b.id) == 0
     assert raw("UPDATE member SET last_name = 'Z'", unscoped="on") == 0
 

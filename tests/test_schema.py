@@ -22,7 +22,9 @@ def test_uniques_of_tenant_tables_include_tenant_id(app):
         for constraint in table.constraints:
             if isinstance(constraint, UniqueConstraint):
                 assert "tenant_id" in constraint.columns, f"{constraint.name} of {table.name}"
-        assert "tenant_id" in table.primary_key.columns or table.primary_key.columns.keys() == ["id"]
+        assert "tenant_id" in table.primary_key.columns or table.primary_key.columns.keys() == [
+            "id"
+        ]
 
 
 def test_foreign_keys_between_tenant_tables_include_tenant_id(app):
@@ -37,6 +39,13 @@ def test_same_rpps_may_exist_in_two_tenants(app):
     a, b = make_tenant("cpts-a"), make_tenant("cpts-b", (AGDE,))
     for tenant in (a, b):
         with tenant_bound(tenant.id):
-            db.session.add(Member(first_name="Léa", last_name="Roux", profession=Profession.MIDWIFE,
-                                  rpps="10003456789", joined_on=date(2024, 1, 1)))
+            db.session.add(
+                Member(
+                    first_name="Léa",
+                    last_name="Roux",
+                    profession=Profession.MIDWIFE,
+                    rpps="10003456789",
+                    joined_on=date(2024, 1, 1),
+                )
+            )
             db.session.commit()

@@ -24,8 +24,13 @@ def two_tenants(app):
 
 
 def _member(**fields) -> Member:
-    return Member(first_name="Claire", last_name="Martin", profession=Profession.GP,
-                  joined_on=date(2024, 3, 1), **fields)
+    return Member(
+        first_name="Claire",
+        last_name="Martin",
+        profession=Profession.GP,
+        joined_on=date(2024, 3, 1),
+        **fields,
+    )
 
 
 def test_query_without_tenant_raises(two_tenants):

@@ -46,12 +46,15 @@ def test_add_a_whole_epci(president, client):
     assert "Chevauchements de territoire" in page and "CPTS cpts-b" in page
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"communes": "99999"}, "Code(s) INSEE inconnu(s) : 99999"),
-    ({"epci": "123456789"}, "SIREN d&#39;EPCI inconnu(s) : 123456789"),
-    ({"communes": "", "epci": ""}, "Indiquez au moins un code INSEE"),
-    ({"communes": f"{BESSAN}, 99999"}, "99999"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"communes": "99999"}, "Code(s) INSEE inconnu(s) : 99999"),
+        ({"epci": "123456789"}, "SIREN d&#39;EPCI inconnu(s) : 123456789"),
+        ({"communes": "", "epci": ""}, "Indiquez au moins un code INSEE"),
+        ({"communes": f"{BESSAN}, 99999"}, "99999"),
+    ],
+)
 def test_bad_codes_are_refused_and_nothing_is_written(president, client, data, message):
     response = client.post("/t/cpts-a/territoire", data=data)
     assert response.status_code == 400
@@ -63,7 +66,9 @@ def test_a_tenant_id_in_the_form_is_ignored(president, client):
     other = db.session.scalar(select(Tenant).where(Tenant.slug == "cpts-b"))
     client.post("/t/cpts-a/territoire", data={"communes": BESSAN, "tenant_id": other.id})
     with tenant_bound(president.id):
-        row = db.session.scalar(select(TerritoryCommune).where(TerritoryCommune.commune_code == BESSAN))
+        row = db.session.scalar(
+            select(TerritoryCommune).where(TerritoryCommune.commune_code == BESSAN)
+        )
     assert row.tenant_id == president.id
     assert codes(other) == [NARBONNE]
 
@@ -93,6 +98,6 @@ def test_region_page_lists_communes_claimed_by_several_cpts(president, client, a
     auth.logout()
     auth.login("ars@test.fr")
     page = client.get("/region/76/").get_data(as_text=True)
-    section = page[page.index("Communes revendiquées par plusieurs CPTS"):]
+    section = page[page.index("Communes revendiquées par plusieurs CPTS") :]
     assert "Narbonne" in section and "CPTS cpts-a ; CPTS cpts-b" in section
     assert "Agde" not in section.split("</table>")[0]

@@ -40,7 +40,10 @@ def _run(job_id: int) -> str:
         return record.status  # idempotent: a job delivered twice runs once
     claimed = record.payload.get("tenant_id")
     if claimed is not None and claimed != record.tenant_id:
-        return _fail(record, TenancyError(f"payload names tenant {claimed}, job belongs to {record.tenant_id}"))
+        return _fail(
+            record,
+            TenancyError(f"payload names tenant {claimed}, job belongs to {record.tenant_id}"),
+        )
     record.status = "running"
     db.session.commit()
     scope = tenant_bound(record.tenant_id) if record.tenant_id is not None else nullcontext()

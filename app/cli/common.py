@@ -12,7 +12,9 @@ def fail(errors: dict[str, list[str]] | str) -> None:
     db.session.rollback()
     if isinstance(errors, str):
         raise click.ClickException(errors)
-    lines = [f"--{field.replace('_', '-')} : {' '.join(messages)}" for field, messages in errors.items()]
+    lines = [
+        f"--{field.replace('_', '-')} : {' '.join(messages)}" for field, messages in errors.items()
+    ]
     raise click.ClickException("\n".join(["données refusées, rien n'a été écrit :", *lines]))
 
 

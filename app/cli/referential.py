@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 
 from app.referential import load_referential
 
-group = AppGroup("referential", help="Référentiel territorial (régions, départements, EPCI, communes).")
+group = AppGroup(
+    "referential", help="Référentiel territorial (régions, départements, EPCI, communes)."
+)
 
 
 @group.command("load")

@@ -24,7 +24,9 @@ OPTION_OF_FIELD = {"region_code": "region", "seat_commune_code": "seat", "contac
 @click.option("--name", required=True, help="Nom de la CPTS.")
 @click.option("--communes", multiple=True, help="Codes INSEE, séparés par des virgules.")
 @click.option("--epci", multiple=True, help="SIREN d'EPCI dont toutes les communes sont reprises.")
-@click.option("--region", "region_code", help="Code de région (déduit du territoire s'il est unique).")
+@click.option(
+    "--region", "region_code", help="Code de région (déduit du territoire s'il est unique)."
+)
 @click.option("--stage", type=click.Choice([s.value for s in Stage]), default=Stage.EMERGENCE.value)
 @click.option("--finess")
 @click.option("--siren")
@@ -35,32 +37,44 @@ def create(communes: tuple[str, ...], epci: tuple[str, ...], **data) -> None:
     if bool(communes) == bool(epci):
         fail({"communes": ["indiquez soit --communes, soit --epci (l'un des deux)."]})
     try:
-        territory = communes_by_code(split_codes(communes)) if communes else communes_of_epcis(split_codes(epci))
+        territory = (
+            communes_by_code(split_codes(communes))
+            if communes
+            else communes_of_epcis(split_codes(epci))
+        )
         tenant = create_tenant(data, territory)
     except TerritoryError as error:
         fail({"communes" if communes else "epci": [str(error)]})
     except TenantDataError as error:
         territory_option = "communes" if communes else "epci"
-        fail({
-            territory_option if field == "territory" else OPTION_OF_FIELD.get(field, field): messages
-            for field, messages in error.errors.items()
-        })
+        fail(
+            {
+                territory_option
+                if field == "territory"
+                else OPTION_OF_FIELD.get(field, field): messages
+                for field, messages in error.errors.items()
+            }
+        )
     db.session.commit()
     click.echo(
         f"CPTS « {tenant.name} » créée : /t/{tenant.slug}/ — {len(territory)} communes, "
         f"{tenant.population} habitants ({tenant.size_class})."
     )
     for overlap in overlaps(tenant):
-        click.echo(f"  chevauchement : {overlap.commune.name} ({overlap.commune.code}) "
-                   f"appartient aussi à {overlap.other_name}")
+        click.echo(
+            f"  chevauchement : {overlap.commune.name} ({overlap.commune.code}) "
+            f"appartient aussi à {overlap.other_name}"
+        )
 
 
 @group.command("list")
 def list_tenants() -> None:
     """List every CPTS with its region, stage, population and size class."""
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.region_code, Tenant.name)):
-        click.echo(f"{tenant.slug:40} {tenant.region_code:>3} {tenant.stage.value:18} "
-                   f"{tenant.population:>9} {tenant.size_class}")
+        click.echo(
+            f"{tenant.slug:40} {tenant.region_code:>3} {tenant.stage.value:18} "
+            f"{tenant.population:>9} {tenant.size_class}"
+        )
 
 
 @group.command("refresh")
@@ -70,6 +84,10 @@ def refresh(slug: str) -> None:
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
     if tenant is None:
         fail({"slug": [f"aucune CPTS « {slug} »."]})
-    record = enqueue("refresh_figures", "app.tenants.jobs.refresh_tenant_figures",
-                     tenant_id=tenant.id, payload={"tenant_id": tenant.id})
+    record = enqueue(
+        "refresh_figures",
+        "app.tenants.jobs.refresh_tenant_figures",
+        tenant_id=tenant.id,
+        payload={"tenant_id": tenant.id},
+    )
     click.echo(f"tâche {record.id} : {record.status}")

@@ -16,11 +16,15 @@ from app.tenants.models import Tenant
 group = AppGroup("users", help="Comptes utilisateurs et rôles.")
 
 
-def _scope_errors(role: Role, region: str | None, departments: tuple[str, ...], tenant_slug: str | None):
+def _scope_errors(
+    role: Role, region: str | None, departments: tuple[str, ...], tenant_slug: str | None
+):
     """Check that exactly the scope the role needs is given; return (errors, tenant)."""
     errors: dict[str, list[str]] = {}
     tenant = None
-    needs = {Role.ARS: "region", Role.CPAM: "department"}.get(role, "tenant" if role in TENANT_ROLES else None)
+    needs = {Role.ARS: "region", Role.CPAM: "department"}.get(
+        role, "tenant" if role in TENANT_ROLES else None
+    )
     given = {"region": bool(region), "department": bool(departments), "tenant": bool(tenant_slug)}
     for scope, present in given.items():
         if present and scope != needs:
@@ -45,7 +49,9 @@ def _scope_errors(role: Role, region: str | None, departments: tuple[str, ...], 
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--region", help="Code de région (rôle ars).")
 @click.option("--department", multiple=True, help="Code de département, répétable (rôle cpam).")
-@click.option("--tenant", "tenant_slug", help="Identifiant de la CPTS (rôles president, coordinator, viewer).")
+@click.option(
+    "--tenant", "tenant_slug", help="Identifiant de la CPTS (rôles president, coordinator, viewer)."
+)
 @click.option("--name", "full_name", default="")
 def create(email, password, role, region, department, tenant_slug, full_name) -> None:
     """Create a user (or add a role to an existing one) in one scope."""

@@ -67,9 +67,13 @@ def _territory(cpts: DemoCpts) -> list[Commune]:
 def _upsert_tenant(cpts: DemoCpts) -> Tenant:
     communes = _territory(cpts)
     data = {
-        "slug": cpts.slug, "name": cpts.name, "region_code": cpts.region_code,
-        "stage": cpts.stage.value, "seat_commune_code": cpts.seat,
-        "contact_email": cpts.contact_email, "fictitious": cpts.fictitious,
+        "slug": cpts.slug,
+        "name": cpts.name,
+        "region_code": cpts.region_code,
+        "stage": cpts.stage.value,
+        "seat_commune_code": cpts.seat,
+        "contact_email": cpts.contact_email,
+        "fictitious": cpts.fictitious,
     }
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == cpts.slug))
     if tenant is None:

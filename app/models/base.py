@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -18,8 +18,12 @@ class JobRecord(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(80))
     function: Mapped[str] = mapped_column(String(200))
     queue: Mapped[str] = mapped_column(String(40), default="default")
-    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenant.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     error: Mapped[str | None] = mapped_column(Text)

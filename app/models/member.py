@@ -46,7 +46,9 @@ class Member(TenantScoped, TimestampMixin, db.Model):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     profession: Mapped[Profession] = mapped_column(
-        Enum(Profession, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            Profession, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]
+        )
     )
     rpps: Mapped[str | None] = mapped_column(String(11))
     joined_on: Mapped[date] = mapped_column(Date)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String
@@ -81,7 +80,9 @@ class RoleGrant(TimestampMixin, db.Model):
     __tablename__ = "role_grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[Role] = mapped_column(ROLE_ENUM)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"))

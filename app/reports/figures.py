@@ -13,7 +13,9 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 def members_per_10k_figure(rows: list[TenantRow]) -> dict:
     """Horizontal bars: members per 10,000 inhabitants for each CPTS, best first."""
-    ranked = sorted((r for r in rows if r.members_per_10k is not None), key=lambda r: r.members_per_10k)
+    ranked = sorted(
+        (r for r in rows if r.members_per_10k is not None), key=lambda r: r.members_per_10k
+    )
     figure = go.Figure(
         go.Bar(
             x=[r.members_per_10k for r in ranked],

@@ -20,7 +20,9 @@ def active_member_count(day: date | None = None) -> int:
     return db.session.scalar(select(func.count(Member.id)).where(_active_on(day or date.today())))
 
 
-def active_member_counts_by_tenant(tenant_ids: list[int], day: date | None = None) -> dict[int, int]:
+def active_member_counts_by_tenant(
+    tenant_ids: list[int], day: date | None = None
+) -> dict[int, int]:
     """Members per tenant, for aggregates: one grouped query through the escape hatch."""
     if not tenant_ids:
         return {}

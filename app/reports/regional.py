@@ -46,7 +46,9 @@ class Coverage:
 def region_coverage(region_code: str) -> Coverage:
     """Population of the region living in a commune that at least one of its CPTS covers."""
     total = db.session.scalar(
-        select(func.coalesce(func.sum(Commune.population), 0)).where(Commune.region_code == region_code)
+        select(func.coalesce(func.sum(Commune.population), 0)).where(
+            Commune.region_code == region_code
+        )
     )
     with unscoped("coverage of a region's territory"):
         covered_codes = (
@@ -55,7 +57,9 @@ def region_coverage(region_code: str) -> Coverage:
             .where(Tenant.region_code == region_code)
         )
         covered = db.session.scalar(
-            select(func.coalesce(func.sum(Commune.population), 0)).where(Commune.code.in_(covered_codes))
+            select(func.coalesce(func.sum(Commune.population), 0)).where(
+                Commune.code.in_(covered_codes)
+            )
         )
     return Coverage(population=int(total), covered=int(covered))
 

@@ -18,7 +18,9 @@ class TenantFacts:
 
     @property
     def members_per_10k(self) -> float | None:
-        return None if not self.population else round(self.member_count * 10_000 / self.population, 1)
+        return (
+            None if not self.population else round(self.member_count * 10_000 / self.population, 1)
+        )
 
     @property
     def population(self) -> int:

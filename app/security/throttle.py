@@ -18,7 +18,10 @@ def is_throttled(email: str, address: str) -> bool:
         select(
             func.count().filter(LoginAttempt.email == email),
             func.count().filter(LoginAttempt.address == address),
-        ).where(LoginAttempt.at >= since, or_(LoginAttempt.email == email, LoginAttempt.address == address))
+        ).where(
+            LoginAttempt.at >= since,
+            or_(LoginAttempt.email == email, LoginAttempt.address == address),
+        )
     ).one()
     return (
         per_account >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]

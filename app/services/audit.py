@@ -41,7 +41,13 @@ def record(
         event.address = request.remote_addr
         event.request_id = g.get("request_id")
     db.session.add(event)
-    log.info("audit action=%s outcome=%s object=%s:%s", action, outcome, event.object_type, event.object_id)
+    log.info(
+        "audit action=%s outcome=%s object=%s:%s",
+        action,
+        outcome,
+        event.object_type,
+        event.object_id,
+    )
     return event
 
 

@@ -90,7 +90,9 @@ def tenant_grants(tenant: Tenant) -> list[RoleGrant]:
     """The users of a CPTS, fetched relative to it."""
     return list(
         db.session.scalars(
-            select(RoleGrant).join(RoleGrant.user).where(RoleGrant.tenant_id == tenant.id)
+            select(RoleGrant)
+            .join(RoleGrant.user)
+            .where(RoleGrant.tenant_id == tenant.id)
             .order_by(RoleGrant.active.desc(), User.email)
         )
     )
@@ -105,11 +107,13 @@ def tenant_grant(tenant: Tenant, grant_id: int) -> RoleGrant | None:
 def pending_invitations(tenant: Tenant) -> list[Invitation]:
     return list(
         db.session.scalars(
-            select(Invitation).where(
+            select(Invitation)
+            .where(
                 Invitation.tenant_id == tenant.id,
                 Invitation.accepted_at.is_(None),
                 Invitation.expires_at > utcnow(),
-            ).order_by(Invitation.created_at.desc())
+            )
+            .order_by(Invitation.created_at.desc())
         )
     )
 
@@ -119,8 +123,12 @@ def deactivate_grant(grant: RoleGrant, by: User) -> None:
         raise UserError("grant", "Vous ne pouvez pas retirer votre propre accès.")
     grant.active = False
     end_all_sessions(grant.user)
-    audit.record("user_deactivated", obj=grant, tenant_id=grant.tenant_id,
-                 details={"email": grant.user.email, "role": grant.role.value})
+    audit.record(
+        "user_deactivated",
+        obj=grant,
+        tenant_id=grant.tenant_id,
+        details={"email": grant.user.email, "role": grant.role.value},
+    )
 
 
 def _token_hash(token: str) -> str:
@@ -134,14 +142,22 @@ def invite(tenant: Tenant, email: str, role: Role, by: User) -> tuple[Invitation
         raise UserError("role", "Rôle inconnu pour une CPTS.")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        tenant_id=tenant.id, email=email, role=role, token_hash=_token_hash(token),
-        invited_by_id=by.id, expires_at=utcnow() + current_app.config["INVITATION_TTL"],
+        tenant_id=tenant.id,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by_id=by.id,
+        expires_at=utcnow() + current_app.config["INVITATION_TTL"],
     )
     db.session.add(invitation)
     db.session.flush()
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    audit.record("user_invited", obj=invitation, tenant_id=tenant.id,
-                 details={"email": email, "role": role.value})
+    audit.record(
+        "user_invited",
+        obj=invitation,
+        tenant_id=tenant.id,
+        details={"email": email, "role": role.value},
+    )
     if not current_app.config.get("MAIL_SERVER"):
         log.warning("no mail server configured: invitation link for %s: %s", email, link)
     return invitation, link
@@ -152,7 +168,9 @@ def _as_aware(moment: datetime) -> datetime:
 
 
 def invitation_for(token: str) -> Invitation | None:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
     if invitation is None or invitation.accepted_at is not None:
         return None
     if _as_aware(invitation.expires_at) <= utcnow():

@@ -59,7 +59,9 @@ def role_problems(connection: Connection) -> list[str]:
         text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
     ).one()
     owned = connection.execute(
-        text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")
+        text(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"
+        )
     ).scalar_one()
     problems = []
     if row.rolsuper:

@@ -34,7 +34,9 @@ def _push_slug(endpoint: str, values: dict) -> None:
 
 def deny(action: str = "access_denied", **details) -> None:
     """Record the refusal, then answer 404 so the tenant's existence is not revealed."""
-    audit.record_now(action, outcome="denied", details={"path": request.path, **details}, status_code=404)
+    audit.record_now(
+        action, outcome="denied", details={"path": request.path, **details}, status_code=404
+    )
     abort(404)
 
 

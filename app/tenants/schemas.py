@@ -24,19 +24,36 @@ STAGE_LABELS = {
 
 class TenantSchema(Schema):
     id = fields.Integer(dump_only=True)
-    slug = fields.String(required=True, validate=[validate.Length(
-        min=2, max=60, error="L'identifiant doit comporter entre {min} et {max} caractères."), SLUG])
-    name = fields.String(required=True, validate=validate.Length(
-        min=3, max=200, error="Le nom doit comporter entre {min} et {max} caractères."))
-    region_code = fields.String(load_default=None, validate=validate.Length(
-        max=3, error="Code de région invalide."))
+    slug = fields.String(
+        required=True,
+        validate=[
+            validate.Length(
+                min=2, max=60, error="L'identifiant doit comporter entre {min} et {max} caractères."
+            ),
+            SLUG,
+        ],
+    )
+    name = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=3, max=200, error="Le nom doit comporter entre {min} et {max} caractères."
+        ),
+    )
+    region_code = fields.String(
+        load_default=None, validate=validate.Length(max=3, error="Code de région invalide.")
+    )
     stage = fields.Enum(Stage, by_value=True, load_default=Stage.EMERGENCE)
     finess = fields.String(load_default=None, allow_none=True)
     siren = fields.String(load_default=None, allow_none=True)
     seat_commune_code = fields.String(load_default=None, allow_none=True)
-    contact_email = fields.Email(load_default=None, allow_none=True, error_messages={"invalid": "Adresse e-mail invalide."})
-    contact_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(
-        max=30, error="Le téléphone ne peut dépasser {max} caractères."))
+    contact_email = fields.Email(
+        load_default=None, allow_none=True, error_messages={"invalid": "Adresse e-mail invalide."}
+    )
+    contact_phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=30, error="Le téléphone ne peut dépasser {max} caractères."),
+    )
     fictitious = fields.Boolean(load_default=False)
 
     @validates("finess")

@@ -37,7 +37,11 @@ def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
     except ValidationError as error:
         raise TenantDataError(error.messages) from error
     errors: dict[str, list[str]] = {}
-    for field, label in (("slug", "Cet identifiant"), ("finess", "Ce FINESS"), ("siren", "Ce SIREN")):
+    for field, label in (
+        ("slug", "Cet identifiant"),
+        ("finess", "Ce FINESS"),
+        ("siren", "Ce SIREN"),
+    ):
         if not _unique(field, clean.get(field)):
             errors[field] = [f"{label} est déjà utilisé par une autre CPTS."]
     if not communes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.blueprints import scoped_blueprint
@@ -30,11 +31,15 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+        return render_template(
+            "auth/login.html", form=form
+        ), 400 if request.method == "POST" else 200
     email = form.email.data.strip().lower()
     address = request.remote_addr or "-"
     if throttle.is_throttled(email, address):
-        audit.record_now("login_throttled", outcome="denied", details={"email": email}, status_code=429)
+        audit.record_now(
+            "login_throttled", outcome="denied", details={"email": email}, status_code=429
+        )
         form.form_errors.append("Trop de tentatives : réessayez dans quelques minutes.")
         return render_template("auth/login.html", form=form), 429
     user = users.find_user(email)
@@ -60,7 +65,7 @@ def logout():
     if current_user.is_authenticated:
         audit.record("logout", obj=current_user._get_current_object())
     end_session()
-    flash("Vous êtes déconnecté·e.", "info")
+    flash(gettext("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -71,15 +76,19 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            _prove_password(user, form.current_password.data, "current_password",
-                            "Le mot de passe actuel est incorrect.")
+            _prove_password(
+                user,
+                form.current_password.data,
+                "current_password",
+                "Le mot de passe actuel est incorrect.",
+            )
             users.set_password(user, form.new_password.data)
         except users.UserError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
             start_session(user)  # this session goes on; every other one has ended
             db.session.commit()
-            flash("Mot de passe modifié. Vos autres sessions ont été fermées.", "success")
+            flash(gettext("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")
             return redirect(url_for("main.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
@@ -111,8 +120,12 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             if existing is not None:
-                _prove_password(existing, form.password.data, "password",
-                                "Mot de passe incorrect pour ce compte existant.")
+                _prove_password(
+                    existing,
+                    form.password.data,
+                    "password",
+                    "Mot de passe incorrect pour ce compte existant.",
+                )
             full_name = "" if existing else form.full_name.data or ""
             user = users.accept_invitation(invitation, form.password.data, full_name)
         except users.UserError as error:
@@ -120,7 +133,7 @@ def accept_invitation(token: str):
         else:
             start_session(user)
             db.session.commit()
-            flash("Bienvenue ! Votre accès à la CPTS est actif.", "success")
+            flash(gettext("Bienvenue ! Votre accès à la CPTS est actif."), "success")
             return redirect(url_for("main.index"))
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -16,7 +16,11 @@ bp = scoped_blueprint("cpam", __name__, "cpam", url_prefix="/cpam")
 @bp.get("/")
 def home():
     departments = sorted(departments_of(current_user))
-    criteria = [] if is_admin(current_user) and not departments else [Tenant.department_code.in_(departments)]
+    criteria = (
+        []
+        if is_admin(current_user) and not departments
+        else [Tenant.department_code.in_(departments)]
+    )
     return render_template(
         "cpam/home.html", rows=tenant_rows(tenants_where(*criteria)), departments=departments
     )

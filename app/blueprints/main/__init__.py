@@ -14,10 +14,10 @@ from sqlalchemy import select, text
 from app.blueprints import scoped_blueprint
 from app.extensions import db
 from app.i18n import N_
+from app.jobs import queue_state
 from app.models.referential import Region
 from app.security.access import is_admin, is_cpam, regions_of
 from app.security.redirects import local_path
-from app.jobs import queue_state
 
 bp = scoped_blueprint("main", __name__, "public")
 
@@ -26,20 +26,43 @@ def spaces_of(user) -> list[dict]:
     """Every space the user may open, for the home page and the navigation."""
     spaces = []
     if is_admin(user):
-        spaces.append({"label": gettext("Administration de la plateforme"), "kind": N_("Administration"),
-                       "url": url_for("admin.tenants")})
+        spaces.append(
+            {
+                "label": gettext("Administration de la plateforme"),
+                "kind": N_("Administration"),
+                "url": url_for("admin.tenants"),
+            }
+        )
     codes = sorted(regions_of(user))
     if codes:
-        names = dict(db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())
-        spaces += [{"label": f"ARS {names.get(c, c)}", "kind": N_("Région"),
-                    "url": url_for("regional.home", region=c)} for c in codes]
+        names = dict(
+            db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+        )
+        spaces += [
+            {
+                "label": f"ARS {names.get(c, c)}",
+                "kind": N_("Région"),
+                "url": url_for("regional.home", region=c),
+            }
+            for c in codes
+        ]
     if is_cpam(user):
-        spaces.append({"label": gettext("Suivi des conventions (CPAM)"), "kind": N_("CPAM"),
-                       "url": url_for("cpam.home")})
+        spaces.append(
+            {
+                "label": gettext("Suivi des conventions (CPAM)"),
+                "kind": N_("CPAM"),
+                "url": url_for("cpam.home"),
+            }
+        )
     for grant in user.active_grants:
         if grant.tenant is not None:
-            spaces.append({"label": grant.tenant.name, "kind": N_("CPTS"),
-                           "url": url_for("workspace.home", tenant=grant.tenant.slug)})
+            spaces.append(
+                {
+                    "label": grant.tenant.name,
+                    "kind": N_("CPTS"),
+                    "url": url_for("workspace.home", tenant=grant.tenant.slug),
+                }
+            )
     return spaces
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.blueprints import scoped_blueprint
@@ -14,6 +15,7 @@ from app.models.user import Role
 from app.reports.tenant import tenant_facts
 from app.security.access import can_manage_users, can_write_tenant
 from app.services import audit, users
+from app.templating import number
 from app.tenants.resolver import current_tenant
 from app.tenants.territory import (
     TerritoryError,
@@ -72,13 +74,23 @@ def invite_user():
         return _users_page(form, 400)
     try:
         _invitation, link = users.invite(
-            current_tenant, form.email.data, Role(form.role.data), current_user._get_current_object()
+            current_tenant,
+            form.email.data,
+            Role(form.role.data),
+            current_user._get_current_object(),
         )
     except users.UserError as error:
         getattr(form, error.field).errors.append(str(error))
         return _users_page(form, 400)
     db.session.commit()
-    flash(f"Invitation créée pour {form.email.data}. Lien valable 7 jours : {link}", "success")
+    flash(
+        gettext(
+            "Invitation créée pour %(email)s. Lien valable 7 jours : %(link)s",
+            email=_invitation.email,
+            link=link,
+        ),
+        "success",
+    )
     return redirect(url_for("workspace.user_list"))
 
 
@@ -94,7 +106,9 @@ def deactivate_user(grant_id: int):
         flash(str(error), "error")
         return redirect(url_for("workspace.user_list"))
     db.session.commit()
-    flash(f"L'accès de {grant.user.email} à la CPTS est désactivé.", "success")
+    flash(
+        gettext("L'accès de %(email)s à la CPTS est désactivé.", email=grant.user.email), "success"
+    )
     return redirect(url_for("workspace.user_list"))
 
 
@@ -113,9 +127,14 @@ def _apply_territory_change(**change) -> None:
     audit.record("territory_changed", obj=current_tenant, details=result)
     db.session.commit()
     flash(
-        f"Territoire mis à jour : {len(result['added'])} commune(s) ajoutée(s), "
-        f"{len(result['removed'])} retirée(s). Population : {current_tenant.population:,} habitants "
-        f"({current_tenant.size_class}).".replace(",", "\u202f"),
+        gettext(
+            "Territoire mis à jour : %(added)s commune(s) ajoutée(s), %(removed)s retirée(s). "
+            "Population : %(population)s habitants (%(size)s).",
+            added=len(result["added"]),
+            removed=len(result["removed"]),
+            population=number(current_tenant.population),
+            size=current_tenant.size_class,
+        ),
         "success",
     )
 

@@ -17,10 +17,11 @@ ROLE_LABELS = {
 }
 
 
+REQUIRED = _l("Ce champ est obligatoire.")
+
+
 class InviteForm(FlaskForm):
-    email = EmailField(
-        _l("Adresse e-mail"), validators=[DataRequired(_l("Ce champ est obligatoire.")), Length(max=254)]
-    )
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     role = SelectField(
         _l("Rôle"),
         choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
@@ -30,10 +31,12 @@ class InviteForm(FlaskForm):
 
 class TerritoryAddForm(FlaskForm):
     communes = StringField(
-        _l("Communes à ajouter (codes INSEE)"), validators=[Length(max=2000)],
+        _l("Communes à ajouter (codes INSEE)"),
+        validators=[Length(max=2000)],
         description=_l("Séparés par des virgules ou des espaces, par exemple : 34003, 34031"),
     )
     epci = StringField(
-        _l("Ou un EPCI entier (SIREN)"), validators=[Length(max=200)],
+        _l("Ou un EPCI entier (SIREN)"),
+        validators=[Length(max=200)],
         description=_l("Toutes les communes de l'intercommunalité, par exemple : 241100593"),
     )
