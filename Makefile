@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 # After changing UI strings: re-extract, merge into the catalogs, then translate app/translations/en.
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location -o app/translations/messages.pot app
-	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-location
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete
 
 serve-setup: install
 	LOG_LEVEL=WARNING $(FLASK) db upgrade

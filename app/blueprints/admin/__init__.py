@@ -12,4 +12,6 @@ bp = scoped_blueprint("admin", __name__, "admin", url_prefix="/admin")
 
 @bp.get("/")
 def tenants():
-    return render_template("admin/tenants.html", rows=tenant_rows(tenants_where()))
+    rows = tenant_rows(tenants_where())
+    regions = sorted({row.tenant.region for row in rows}, key=lambda region: region.name)
+    return render_template("admin/tenants.html", rows=rows, regions=regions)

@@ -1,0 +1,32 @@
+"""French by default, English on request; numbers follow the language."""
+
+from __future__ import annotations
+
+from app.models.user import Role
+from tests.factories import make_tenant, make_user
+
+
+def test_french_by_default_and_english_on_request(app, client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Se connecter" in page
+    client.post("/langue", data={"lang": "en", "next": "/login"})
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Sign in" in page and "Se connecter" not in page
+    assert "Email address" in page or "E-mail address" in page
+
+
+def test_an_unknown_language_falls_back_to_french(app, client):
+    client.post("/langue", data={"lang": "xx"})
+    assert '<html lang="fr">' in client.get("/login").get_data(as_text=True)
+
+
+def test_stage_labels_and_numbers_follow_the_language(app, client, auth):
+    tenant = make_tenant("cpts-a", ("11262",), stage="aci_signe")
+    make_user("p@test.fr", Role.PRESIDENT, tenant=tenant)
+    auth.login("p@test.fr")
+    population = f"{tenant.population:,}"
+    french = client.get("/t/cpts-a/").get_data(as_text=True)
+    assert "ACI signé" in french and population.replace(",", "\u202f") in french
+    client.post("/langue", data={"lang": "en"})
+    english = client.get("/t/cpts-a/").get_data(as_text=True)
+    assert "ACI signed" in english and population in english
