@@ -7,7 +7,7 @@ from datetime import date
 from app.extensions import db
 from app.models.member import Member, Profession
 from app.models.user import Role, User
-from app.services.users import create_user, find_user, grant_role
+from app.services.users import create_user, find_user, grant_in_scope
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
 from app.tenants.services import create_tenant
@@ -37,11 +37,7 @@ def make_user(
 ) -> User:
     role = Role(role)
     user = find_user(email) or create_user(email, PASSWORD)
-    if role == Role.CPAM:
-        for code in departments:
-            grant_role(user, role, department_code=code)
-    else:
-        grant_role(user, role, tenant=tenant, region_code=region)
+    grant_in_scope(user, role, tenant=tenant, region_code=region, department_codes=departments)
     db.session.commit()
     return user
 

@@ -15,25 +15,10 @@ from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Role
 from app.tenants.context import unscoped
-from tests.conftest import REFERENTIAL_TABLES, make_app
+from tests.conftest import REFERENTIAL_TABLES
 from tests.factories import PASSWORD, make_tenant, make_user
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@pytest.fixture
-def extra_apps(app, database):
-    """Build more applications on the same migrated database (the `app` fixture empties it)."""
-    made = []
-
-    def build(**overrides):
-        made.append(make_app(database, **overrides))
-        return made[-1]
-
-    yield build
-    for application in made:
-        with application.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture
@@ -90,10 +75,10 @@ def test_pages_load_nothing_from_another_host(client, president):
         assert re.findall(r'(?:src|href|action)="(?:https?:)?//[^"]*"', html) == [], path
 
 
-def test_hsts_in_production(extra_apps, monkeypatch):
+def test_hsts_in_production(extra_app, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-production-secret-for-tests")
-    response = extra_apps().test_client().get("/login")
+    response = extra_app().test_client().get("/login")
     max_age = re.search(r"max-age=(\d+)", response.headers["Strict-Transport-Security"])
     assert int(max_age.group(1)) >= 31_536_000
 
@@ -111,8 +96,8 @@ def csrf_token(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
-def test_login_needs_a_csrf_token(extra_apps, president):
-    client = extra_apps(WTF_CSRF_ENABLED=True).test_client()
+def test_login_needs_a_csrf_token(extra_app, president):
+    client = extra_app(WTF_CSRF_ENABLED=True).test_client()
 
     refused = login(client)
     assert refused.status_code == 400
@@ -168,8 +153,8 @@ def routes(application, methods: set[str], grant_id: int):
             yield method, path
 
 
-def test_every_state_change_needs_a_csrf_token(extra_apps, president):
-    application = extra_apps(WTF_CSRF_ENABLED=True)
+def test_every_state_change_needs_a_csrf_token(extra_app, president):
+    application = extra_app(WTF_CSRF_ENABLED=True)
     client = application.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post(
@@ -210,8 +195,8 @@ def test_no_get_changes_state(client, president):
 
 
 @pytest.fixture
-def failing_app(extra_apps):
-    application = extra_apps()
+def failing_app(extra_app):
+    application = extra_app()
 
     def crash():
         raise RuntimeError("internal detail: password=hunter2")

@@ -10,7 +10,7 @@ from app.cli.common import fail
 from app.extensions import db
 from app.models.referential import Department, Region
 from app.models.user import TENANT_ROLES, Role
-from app.services.users import UserError, create_user, find_user, grant_role
+from app.services.users import UserError, create_user, find_user, grant_in_scope
 from app.tenants.models import Tenant
 
 group = AppGroup("users", help="Comptes utilisateurs et rôles.")
@@ -63,10 +63,6 @@ def create(email, password, role, region, department, tenant_slug, full_name) ->
         user = find_user(email) or create_user(email, password, full_name)
     except UserError as error:
         fail({error.field: [str(error)]})
-    if role == Role.CPAM:
-        for code in department:
-            grant_role(user, role, department_code=code)
-    else:
-        grant_role(user, role, tenant=tenant, region_code=region)
+    grant_in_scope(user, role, tenant=tenant, region_code=region, department_codes=department)
     db.session.commit()
     click.echo(f"{user.email} : rôle {role.value} accordé.")

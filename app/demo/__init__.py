@@ -18,7 +18,7 @@ from app.models.referential import Commune
 from app.models.user import Role
 from app.reports.members import active_member_count
 from app.security.passwords import hash_password, password_problem, verify_password
-from app.services.users import UserError, create_user, find_user, grant_role
+from app.services.users import UserError, create_user, find_user, grant_in_scope
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
 from app.tenants.services import TenantDataError, create_tenant
@@ -122,16 +122,20 @@ def _load_account(account: DemoAccount, presidents: dict[str, str]) -> str:
         user.full_name, user.active = full_name, True
         if not verify_password(user.password_hash, PASSWORD)[0]:
             user.password_hash = hash_password(PASSWORD)
-    scope = ""
+    tenant = None
+    if account.tenant_slug:
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == account.tenant_slug))
+    grant_in_scope(
+        user,
+        account.role,
+        tenant=tenant,
+        region_code=account.region_code,
+        department_codes=account.department_codes,
+    )
     if account.role == Role.CPAM:
-        for code in account.department_codes:
-            grant_role(user, account.role, department_code=code)
         scope = "départements " + ", ".join(account.department_codes)
     elif account.tenant_slug:
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == account.tenant_slug))
-        grant_role(user, account.role, tenant=tenant)
         scope = account.tenant_slug
     else:
-        grant_role(user, account.role, region_code=account.region_code)
         scope = f"région {account.region_code}" if account.region_code else "plateforme"
     return f"  {email:58} {account.role.value:12} {scope:24} {PASSWORD}  ({full_name})"

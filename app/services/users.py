@@ -76,6 +76,20 @@ def grant_role(
     return grant
 
 
+def grant_in_scope(
+    user: User,
+    role: Role,
+    *,
+    tenant: Tenant | None = None,
+    region_code: str | None = None,
+    department_codes: tuple[str, ...] | list[str] = (),
+) -> list[RoleGrant]:
+    """Give a role in the scope it needs: a CPAM role once per department, others once."""
+    if role == Role.CPAM:
+        return [grant_role(user, role, department_code=code) for code in department_codes]
+    return [grant_role(user, role, tenant=tenant, region_code=region_code)]
+
+
 def set_password(user: User, new: str) -> None:
     """Replace the password (the caller has proved the current one) and end other sessions."""
     problem = password_problem(new, user.email)
