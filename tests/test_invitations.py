@@ -78,7 +78,7 @@ def test_president_invites_and_the_invitee_joins(app, client, president, caplog)
     [logged] = [r.getMessage() for r in caplog.records if r.name == "app.users"]
     link = LINK.search(logged).group(0)
     page = client.get(USERS_PAGE).get_data(as_text=True)
-    assert f"Lien valable 7 jours : {link}" in page  # flashed
+    assert f"valable 7 jours : {link}" in page  # flashed, since no mail server is configured
     assert "nouvelle@test.fr" in page  # pending invitation
     [invitation] = db.session.scalars(select(Invitation))
     token = link.rsplit("/", 1)[1]

@@ -16,6 +16,7 @@ from app.models.base import utcnow
 from app.models.user import TENANT_ROLES, Invitation, Role, RoleGrant, User
 from app.security.passwords import hash_password, password_problem
 from app.services import audit
+from app.services.mail import mail_configured, send_mail
 from app.sessions import end_all_sessions
 from app.tenants.models import Tenant
 
@@ -172,9 +173,21 @@ def invite(tenant: Tenant, email: str, role: Role, by: User) -> tuple[Invitation
         tenant_id=tenant.id,
         details={"email": email, "role": role.value},
     )
-    if not current_app.config.get("MAIL_SERVER"):
-        log.warning("no mail server configured: invitation link for %s: %s", email, link)
     return invitation, link
+
+
+def deliver_invitation(invitation: Invitation, link: str) -> bool:
+    """E-mail the link (after the invitation is committed); without a mail server, log it."""
+    if not mail_configured():
+        log.warning("no mail server configured: invitation link for %s: %s", invitation.email, link)
+        return False
+    days = current_app.config["INVITATION_TTL"].days
+    body = (
+        f"Bonjour,\n\nVous êtes invité·e à rejoindre {invitation.tenant.name} sur l'Observatoire CPTS.\n"
+        f"Pour accepter, ouvrez ce lien (valable {days} jours) :\n\n{link}\n\n"
+        "Si vous n'attendiez pas cette invitation, ignorez ce message."
+    )
+    return send_mail(invitation.email, f"Invitation : {invitation.tenant.name}", body)
 
 
 def _as_aware(moment: datetime) -> datetime:

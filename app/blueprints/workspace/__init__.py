@@ -73,7 +73,7 @@ def invite_user():
     if not form.validate_on_submit():
         return _users_page(form, 400)
     try:
-        _invitation, link = users.invite(
+        invitation, link = users.invite(
             current_tenant,
             form.email.data,
             Role(form.role.data),
@@ -83,14 +83,17 @@ def invite_user():
         getattr(form, error.field).errors.append(str(error))
         return _users_page(form, 400)
     db.session.commit()
-    flash(
-        gettext(
-            "Invitation créée pour %(email)s. Lien valable 7 jours : %(link)s",
-            email=_invitation.email,
+    if users.deliver_invitation(invitation, link):
+        message = gettext(
+            "Invitation envoyée à %(email)s (lien valable 7 jours).", email=invitation.email
+        )
+    else:
+        message = gettext(
+            "Invitation créée pour %(email)s. Transmettez-lui ce lien, valable 7 jours : %(link)s",
+            email=invitation.email,
             link=link,
-        ),
-        "success",
-    )
+        )
+    flash(message, "success")
     return redirect(url_for("workspace.user_list"))
 
 
