@@ -30,3 +30,26 @@ def test_stage_labels_and_numbers_follow_the_language(app, client, auth):
     client.post("/langue", data={"lang": "en"})
     english = client.get("/t/cpts-a/").get_data(as_text=True)
     assert "ACI signed" in english and population in english
+
+
+def test_every_ui_string_has_an_english_translation():
+    """A string added to the UI without its translation fails here (run `make messages`)."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "_l": None, "N_": None, "ngettext": (1, 2)}
+    found = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            root / "app", method_map, keywords=keywords
+        )
+    }
+    with (root / "app/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    missing = sorted(m for m in found if not (catalog.get(m) and catalog.get(m).string))
+    fuzzy = sorted(m.id for m in catalog if m.id and m.fuzzy)
+    assert missing == [] and fuzzy == []
