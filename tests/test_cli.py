@@ -281,3 +281,24 @@ def test_unknown_role_is_refused(app, runner):
     assert result.exit_code != 0
     assert "--role" in result.output
     assert count(User) == 0
+
+
+def test_users_create_is_audited(runner, app):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "audit@test.fr",
+            "--password",
+            "Un-mot-de-passe-solide",
+            "--role",
+            "ars",
+            "--region",
+            "76",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions == ["user_created", "role_granted"]

@@ -91,3 +91,14 @@ def test_tenant_setting_does_not_outlive_its_transaction(populated):
     raw("SELECT 1", tenant=a.id)
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT * FROM member")).all() == []
+
+
+def test_healthz_reports_rls_enforced_for_the_app_role(app, client):
+    assert client.get("/healthz").get_json()["row_level_security"] == "enforced"
+
+
+def test_healthz_fails_when_the_app_connects_as_the_owner(app, database, extra_app):
+    owner_app = extra_app(SQLALCHEMY_DATABASE_URI=database.owner_url)
+    response = owner_app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["row_level_security"].startswith("bypassed: owns")

@@ -52,6 +52,7 @@ def create_user(email: str, password: str, full_name: str = "") -> User:
     user = User(email=email, full_name=full_name.strip(), password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
+    audit.record("user_created", obj=user, details={"email": email})
     return user
 
 
@@ -67,13 +68,31 @@ def grant_role(
     for existing in user.grants:
         same = (existing.role, existing.tenant_id, existing.region_code, existing.department_code)
         if same == (role, tenant.id if tenant else None, region_code, department_code):
-            existing.active = True
+            if not existing.active:
+                existing.active = True
+                audit.record(
+                    "role_granted",
+                    obj=existing,
+                    tenant_id=existing.tenant_id,
+                    details={"email": user.email, "role": role.value, "reactivated": True},
+                )
             return existing
     grant = RoleGrant(
         role=role, tenant=tenant, region_code=region_code, department_code=department_code
     )
     user.grants.append(grant)
     db.session.flush()
+    audit.record(
+        "role_granted",
+        obj=grant,
+        tenant_id=tenant.id if tenant else None,
+        details={
+            "email": user.email,
+            "role": role.value,
+            "region": region_code,
+            "department": department_code,
+        },
+    )
     return grant
 
 

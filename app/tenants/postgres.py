@@ -73,6 +73,14 @@ def role_problems(connection: Connection) -> list[str]:
     return problems
 
 
+def rls_state(connection: Connection) -> str:
+    """For /healthz: "enforced", "bypassed: <why>", or "n/a" on SQLite."""
+    if connection.dialect.name != "postgresql":
+        return "n/a"
+    problems = role_problems(connection)
+    return "bypassed: " + ", ".join(problems) if problems else "enforced"
+
+
 def grant_app_role(connection: Connection, role: str) -> None:
     """Give the application role data access (never ownership) after a migration."""
     quoted = connection.dialect.identifier_preparer.quote(role)

@@ -18,6 +18,7 @@ from app.jobs import queue_state
 from app.models.referential import Region
 from app.security.access import is_admin, is_cpam, regions_of
 from app.security.redirects import local_path
+from app.tenants.postgres import rls_state
 
 bp = scoped_blueprint("main", __name__, "public")
 
@@ -78,13 +79,18 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
-    checks = {"database": "ok", "queue": queue_state(current_app)}
+    checks = {"database": "ok", "queue": queue_state(current_app), "row_level_security": "n/a"}
     try:
         db.session.execute(text("SELECT 1"))
+        checks["row_level_security"] = rls_state(db.session.connection())
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
         db.session.rollback()
         checks["database"] = "error"
-    healthy = checks["database"] == "ok" and checks["queue"] != "error"
+    healthy = (
+        checks["database"] == "ok"
+        and checks["queue"] != "error"
+        and not checks["row_level_security"].startswith("bypassed")
+    )
     return {"status": "ok" if healthy else "error", **checks}, 200 if healthy else 503
 
 
