@@ -89,10 +89,13 @@ def test_ars_user_sees_the_regional_chart_drawn_by_local_plotly(app, live_server
     make_user("ars@test.fr", Role.ARS, region="76")
     page = browser.new_page()
     requests: list[str] = []
+    errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _login(page, live_server, "ars@test.fr")
     page.wait_for_url(f"{live_server}/region/76/")
     page.wait_for_selector(".chart .main-svg", timeout=10_000)
     assert page.locator(".chart .bars path").count() == 2
     assert all(url.startswith(live_server) for url in requests), "a request left the machine"
+    assert errors == []  # in particular, no Content-Security-Policy violation
     _shot(page, "region-home")

@@ -27,13 +27,24 @@ def _settings() -> dict[str, str]:
     }
 
 
-def _apply(connection: Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.execute(SET_TENANT, _settings())
+_APPLIED = "app_tenancy_settings"
+_CLEAN = {"tenant": "", "unscoped": ""}
+
+
+def _apply(connection: Connection, new_transaction: bool = False) -> None:
+    """Send the settings only when they differ from what this transaction already has."""
+    if connection.dialect.name != "postgresql":
+        return
+    if new_transaction:
+        connection.info[_APPLIED] = _CLEAN  # SET LOCAL values died with the last transaction
+    settings = _settings()
+    if connection.info.get(_APPLIED) != settings:
+        connection.execute(SET_TENANT, settings)
+        connection.info[_APPLIED] = settings
 
 
 def _after_begin(_session: Session, _transaction, connection: Connection) -> None:
-    _apply(connection)
+    _apply(connection, new_transaction=True)
 
 
 def _sync_open_transaction() -> None:
