@@ -30,20 +30,44 @@ def _unique(field: str, value, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is None
 
 
-def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
-    """Validate everything first, then write: a refused tenant leaves nothing behind."""
+UNIQUE_LABELS = {"slug": "Cet identifiant", "finess": "Ce FINESS", "siren": "Ce SIREN"}
+EDITABLE = (
+    "name",
+    "stage",
+    "finess",
+    "siren",
+    "seat_commune_code",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def _load(data: dict, only: tuple[str, ...] | None = None) -> dict:
     try:
-        clean = TenantSchema().load(data)
+        return TenantSchema(only=only).load(data)
     except ValidationError as error:
         raise TenantDataError(error.messages) from error
-    errors: dict[str, list[str]] = {}
-    for field, label in (
-        ("slug", "Cet identifiant"),
-        ("finess", "Ce FINESS"),
-        ("siren", "Ce SIREN"),
-    ):
-        if not _unique(field, clean.get(field)):
-            errors[field] = [f"{label} est déjà utilisé par une autre CPTS."]
+
+
+def _uniqueness_errors(clean: dict, exclude_id: int | None = None) -> dict[str, list[str]]:
+    return {
+        field: [f"{label} est déjà utilisé par une autre CPTS."]
+        for field, label in UNIQUE_LABELS.items()
+        if field in clean and not _unique(field, clean[field], exclude_id)
+    }
+
+
+def _seat_errors(clean: dict, territory_codes: set[str]) -> dict[str, list[str]]:
+    seat = clean.get("seat_commune_code")
+    if seat and seat not in territory_codes:
+        return {"seat_commune_code": ["La commune du siège doit faire partie du territoire."]}
+    return {}
+
+
+def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
+    """Validate everything first, then write: a refused tenant leaves nothing behind."""
+    clean = _load(data)
+    errors = _uniqueness_errors(clean)
     if not communes:
         errors["territory"] = ["Le territoire doit comporter au moins une commune."]
     regions = {c.region_code for c in communes}
@@ -51,9 +75,7 @@ def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
         clean["region_code"] = regions.pop()
     if clean["region_code"] is None or db.session.get(Region, clean["region_code"]) is None:
         errors["region_code"] = ["Région inconnue ou ambiguë : précisez le code de la région."]
-    seat = clean.get("seat_commune_code")
-    if seat and seat not in {c.code for c in communes}:
-        errors["seat_commune_code"] = ["La commune du siège doit faire partie du territoire."]
+    errors.update(_seat_errors(clean, {c.code for c in communes}))
     if errors:
         raise TenantDataError(errors)
     tenant = Tenant(**clean)
@@ -65,3 +87,28 @@ def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
         raise TenantDataError({"territory": [str(error)]}) from error
     audit.record("tenant_created", obj=tenant, tenant_id=tenant.id)
     return tenant
+
+
+def update_tenant(tenant: Tenant, data: dict, territory_codes: set[str]) -> dict[str, list[str]]:
+    """Change the CPTS's identity fields; returns what changed as {field: [before, after]}."""
+    clean = _load(data, only=EDITABLE)
+    errors = {
+        **_uniqueness_errors(clean, exclude_id=tenant.id),
+        **_seat_errors(clean, territory_codes),
+    }
+    if errors:
+        raise TenantDataError(errors)
+    changes = {
+        field: [_text(getattr(tenant, field)), _text(value)]
+        for field, value in clean.items()
+        if getattr(tenant, field) != value
+    }
+    for field in changes:
+        setattr(tenant, field, clean[field])
+    if changes:
+        audit.record("tenant_updated", obj=tenant, tenant_id=tenant.id, details=changes)
+    return changes
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))

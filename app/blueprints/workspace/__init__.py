@@ -7,9 +7,10 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints import scoped_blueprint
-from app.blueprints.workspace.forms import ROLE_LABELS, InviteForm, TerritoryAddForm
+from app.blueprints.workspace.forms import ROLE_LABELS, IdentityForm, InviteForm, TerritoryAddForm
 from app.extensions import db
 from app.models.user import Role
 from app.reports.tenant import tenant_facts
@@ -17,12 +18,15 @@ from app.security.access import can_manage_users, can_write_tenant
 from app.services import audit, users
 from app.templating import number
 from app.tenants.resolver import current_tenant
+from app.tenants.schemas import STAGE_LABELS
+from app.tenants.services import EDITABLE, TenantDataError, update_tenant
 from app.tenants.territory import (
     TerritoryError,
     change_territory,
     communes_by_code,
     communes_of_epcis,
     split_codes,
+    territory_of,
 )
 
 bp = scoped_blueprint("workspace", __name__, "tenant", url_prefix="/t/<tenant>")
@@ -176,3 +180,39 @@ def remove_from_territory(commune_code: str):
         db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for("workspace.territory"))
+
+
+def _identity_form(communes) -> IdentityForm:
+    form = IdentityForm(obj=current_tenant)
+    form.stage.choices = [
+        SelectChoice(stage.value, gettext(label)) for stage, label in STAGE_LABELS.items()
+    ]
+    form.seat_commune_code.choices = [SelectChoice("", gettext("— non renseignée —"))] + [
+        SelectChoice(c.code, f"{c.name} ({c.code})") for c in communes
+    ]
+    if not form.is_submitted():
+        form.stage.data = current_tenant.stage.value
+    return form
+
+
+@bp.route("/identite", methods=["GET", "POST"])
+def identity():
+    if not can_write_tenant(current_user, current_tenant):
+        abort(403)
+    communes = territory_of(current_tenant)
+    form = _identity_form(communes)
+    if form.validate_on_submit():
+        data = {field: (getattr(form, field).data or "").strip() or None for field in EDITABLE}
+        try:
+            changes = update_tenant(current_tenant, data, {c.code for c in communes})
+        except TenantDataError as error:
+            for field, messages in error.errors.items():
+                getattr(form, field).errors.extend(messages)
+        else:
+            db.session.commit()
+            flash(
+                gettext("Fiche mise à jour (%(n)s champ(s) modifié(s)).", n=len(changes)), "success"
+            )
+            return redirect(url_for("workspace.home"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("workspace/identity.html", tenant=current_tenant, form=form), status

@@ -40,3 +40,17 @@ class TerritoryAddForm(FlaskForm):
         validators=[Length(max=200)],
         description=_l("Toutes les communes de l'intercommunalité, par exemple : 241100593"),
     )
+
+
+class IdentityForm(FlaskForm):
+    """The CPTS's registry data; domain rules (FINESS, SIREN, uniqueness) live in TenantSchema."""
+
+    name = StringField(_l("Nom de la CPTS"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    stage = SelectField(_l("Étape"))
+    finess = StringField(
+        _l("FINESS"), description=_l("9 caractères, commençant par le département")
+    )
+    siren = StringField(_l("SIREN"), description=_l("9 chiffres"))
+    seat_commune_code = SelectField(_l("Commune du siège"))
+    contact_email = EmailField(_l("E-mail de contact"), validators=[Length(max=254)])
+    contact_phone = StringField(_l("Téléphone"), validators=[Length(max=30)])
