@@ -6,7 +6,7 @@ import json
 
 import plotly.graph_objects as go
 
-from app.reports.regional import TenantRow
+from app.reports.members import TenantRow
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 

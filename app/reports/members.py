@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -9,6 +10,20 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.models.member import Member
 from app.tenants.context import unscoped
+from app.tenants.models import Tenant
+
+
+@dataclass(frozen=True)
+class TenantRow:
+    """A CPTS with its member count, compared fairly: members per 10,000 inhabitants."""
+
+    tenant: Tenant
+    member_count: int
+
+    @property
+    def members_per_10k(self) -> float | None:
+        population = self.tenant.population
+        return None if not population else round(self.member_count * 10_000 / population, 1)
 
 
 def _active_on(day: date):

@@ -8,20 +8,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.referential import Commune
-from app.reports.members import active_member_counts_by_tenant
+from app.reports.members import TenantRow, active_member_counts_by_tenant
 from app.tenants.context import unscoped
 from app.tenants.models import Tenant, TerritoryCommune
-
-
-@dataclass(frozen=True)
-class TenantRow:
-    tenant: Tenant
-    member_count: int
-
-    @property
-    def members_per_10k(self) -> float | None:
-        population = self.tenant.population
-        return None if not population else round(self.member_count * 10_000 / population, 1)
 
 
 def tenant_rows(tenants: list[Tenant]) -> list[TenantRow]:
