@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.i18n import N_
@@ -41,7 +42,11 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return error_response(error.code, getattr(error, "french_message", None))
+    return error_response(error.code)
+
+
+def _csrf_error(_error: CSRFError):
+    return error_response(400, N_("Le formulaire a expiré : rechargez la page, puis réessayez."))
 
 
 def _unexpected(error: Exception):
@@ -55,5 +60,6 @@ def _unexpected(error: Exception):
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

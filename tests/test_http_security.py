@@ -101,7 +101,7 @@ def test_login_needs_a_csrf_token(extra_app, president):
 
     refused = login(client)
     assert refused.status_code == 400
-    assert "Requête invalide." in refused.get_data(as_text=True)
+    assert "Le formulaire a expiré" in refused.get_data(as_text=True)
     assert "CSRF" not in refused.get_data(as_text=True)
 
     token = csrf_token(client.get("/login").get_data(as_text=True))
