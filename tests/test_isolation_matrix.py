@@ -199,7 +199,12 @@ def test_pages_and_api_of_b_contain_nothing_of_a(app, world, auth):
     """Quality bar 2: B's lists and API answers hold no row of A (commune, count, name)."""
     auth.login(world.users["president_b"])
     tenant_b = db.session.scalar(select(Tenant).where(Tenant.slug == "cpts-b"))
-    for path in ("/t/cpts-b/", "/t/cpts-b/territoire", "/api/v1/t/cpts-b/", "/t/cpts-b/utilisateurs"):
+    for path in (
+        "/t/cpts-b/",
+        "/t/cpts-b/territoire",
+        "/api/v1/t/cpts-b/",
+        "/t/cpts-b/utilisateurs",
+    ):
         body = auth.client.get(path).get_data(as_text=True)
         assert "Narbonne" not in body and "11262" not in body, path
         assert "president.a@test.fr" not in body and "viewer.a@test.fr" not in body, path

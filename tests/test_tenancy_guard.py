@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.extensions import db
 from app.models.member import Member, Profession
@@ -105,3 +105,82 @@ def test_escape_hatch_reads_across_tenants_but_cannot_write(two_tenants, caplog)
     with pytest.raises(TenancyError):
         with unscoped(""):
             pass
+
+
+def _row(tenant_id: int | None = None) -> dict:
+    row = {
+        "first_name": "X",
+        "last_name": "Y",
+        "profession": Profession.GP,
+        "joined_on": date(2024, 1, 1),
+    }
+    return row if tenant_id is None else {**row, "tenant_id": tenant_id}
+
+
+def _count(tenant) -> int:
+    with tenant_bound(tenant.id):
+        return db.session.scalar(select(func.count(Member.id)))
+
+
+def test_another_tenant_cannot_be_bound_inside_a_binding(two_tenants):
+    a, b = two_tenants
+    with tenant_bound(a.id):
+        member = _member()
+        db.session.add(member)
+        assert member.tenant_id == a.id  # stamped when added, not when flushed
+        with pytest.raises(TenancyError), tenant_bound(b.id):
+            pass
+        with tenant_bound(a.id):  # the same tenant nests
+            db.session.commit()
+    assert _count(a) == 4 and _count(b) == 2
+
+
+def test_orm_bulk_insert_is_stamped_and_checked(two_tenants):
+    a, b = two_tenants
+    with tenant_bound(a.id):
+        db.session.execute(insert(Member), [_row(), _row()])
+        db.session.commit()
+        for statement, params in (
+            (insert(Member), [_row(b.id)]),
+            (insert(Member).values(**_row(b.id)), None),
+            (insert(Member).values([_row(a.id), _row(b.id)]), None),
+        ):
+            with pytest.raises(TenancyError):
+                db.session.execute(statement, params)
+            db.session.rollback()
+    assert _count(a) == 5 and _count(b) == 2
+
+
+def test_orm_bulk_update_cannot_move_rows_or_update_by_primary_key(two_tenants):
+    a, b = two_tenants
+    with tenant_bound(b.id):
+        b_ids = list(db.session.scalars(select(Member.id)))
+    with tenant_bound(a.id):
+        with pytest.raises(TenancyError):
+            db.session.execute(update(Member).values(tenant_id=b.id))
+        db.session.rollback()
+        with pytest.raises(TenancyError):
+            db.session.execute(update(Member), [{"id": b_ids[0], "last_name": "Volé"}])
+        db.session.rollback()
+    assert _count(a) == 3 and _count(b) == 2
+
+
+def test_legacy_bulk_methods_are_refused_on_tenant_tables(two_tenants):
+    a, b = two_tenants
+    for call in (
+        lambda: db.session.bulk_save_objects([Member(**_row(b.id))]),
+        lambda: db.session.bulk_insert_mappings(Member, [_row(b.id)]),
+        lambda: db.session.bulk_update_mappings(Member, [{"id": 1, "last_name": "Z"}]),
+    ):
+        with pytest.raises(TenancyError):
+            call()
+    assert _count(b) == 2
+
+
+def test_objects_read_through_the_hatch_are_forgotten_when_it_closes(two_tenants):
+    a, b = two_tenants
+    with tenant_bound(a.id):
+        with unscoped("test"):
+            other = db.session.scalars(select(Member).where(Member.tenant_id == b.id)).first()
+        assert other not in db.session
+        assert db.session.get(Member, other.id) is None

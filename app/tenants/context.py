@@ -17,6 +17,7 @@ log = logging.getLogger("app.tenancy")
 _tenant_id: ContextVar[int | None] = ContextVar("tenant_id", default=None)
 _unscoped_reason: ContextVar[str | None] = ContextVar("unscoped_reason", default=None)
 _listeners: list = []
+_exit_listeners: list = []
 
 
 class TenancyError(RuntimeError):
@@ -36,13 +37,27 @@ def on_change(listener) -> None:
     _listeners.append(listener)
 
 
+def on_unscoped_exit(listener) -> None:
+    """Register a callable run when the escape hatch closes (the ORM forgets what it read)."""
+    _exit_listeners.append(listener)
+
+
 def _notify() -> None:
     for listener in _listeners:
         listener()
 
 
-def bind_tenant(tenant_id: int | None) -> None:
+def _refuse_switch(tenant_id: int | None) -> None:
+    """A unit of work serves one tenant: switching to another mid-way could stamp rows of the
+    first with the second (objects added under A, flushed under B)."""
+    current = _tenant_id.get()
+    if current is not None and tenant_id is not None and tenant_id != current:
+        raise TenancyError(f"tenant {current} is bound: binding tenant {tenant_id} is refused")
+
+
+def bind_tenant(tenant_id: int) -> None:
     """Bind a tenant for the rest of the current context (a request, a job)."""
+    _refuse_switch(tenant_id)
     _tenant_id.set(tenant_id)
     _notify()
 
@@ -55,7 +70,11 @@ def clear() -> None:
 
 @contextmanager
 def tenant_bound(tenant_id: int) -> Iterator[None]:
-    """Bind a tenant for a block (CLI commands, jobs, tests), restoring the previous one after."""
+    """Bind a tenant for a block (CLI commands, jobs, services), restoring the previous one after.
+
+    Nesting the same tenant is fine; another one is refused while a tenant is bound.
+    """
+    _refuse_switch(tenant_id)
     token = _tenant_id.set(tenant_id)
     _notify()
     try:
@@ -81,3 +100,5 @@ def unscoped(reason: str) -> Iterator[None]:
     finally:
         _unscoped_reason.reset(token)
         _notify()
+        for listener in _exit_listeners:
+            listener()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, utcnow
 from app.models.referential import Commune, Department, Region
+from app.tenants.scoped import TenantScoped
 
 
 class Stage(enum.StrEnum):
@@ -22,23 +23,6 @@ class Stage(enum.StrEnum):
     PROJECT_VALIDATED = "projet_valide"
     ACI_SIGNED = "aci_signe"
     TERMINATED = "terminee"
-
-
-class TenantScoped:
-    """Mixin for every model owned by one tenant.
-
-    Reads are filtered and writes stamped by app.tenants.guard; on PostgreSQL, row-level
-    security backs that up. The (tenant_id, id) unique lets child tables reference a parent
-    through a composite foreign key that includes tenant_id, so a row of A cannot point at B.
-    """
-
-    @declared_attr
-    def tenant_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
-
-    @classmethod
-    def tenant_unique(cls, *columns: str) -> UniqueConstraint:
-        return UniqueConstraint("tenant_id", *columns)
 
 
 def size_class_for(population: int) -> str:
