@@ -27,13 +27,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     load_all()
+    guard.install()
+    postgres.install()  # before engines exist: engine-level events only reach later engines
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_project_root() / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    guard.install()
-    postgres.install()
 
     observability.init_app(app)
     sessions.init_app(app)

@@ -102,3 +102,34 @@ def test_healthz_fails_when_the_app_connects_as_the_owner(app, database, extra_a
     response = owner_app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["row_level_security"].startswith("bypassed: owns")
+
+
+def _database_settings() -> tuple:
+    return db.session.execute(
+        text("SELECT current_setting('app.tenant_id', true), current_setting('app.unscoped', true)")
+    ).one()
+
+
+def test_settings_follow_the_binding_after_a_savepoint_rollback(populated):
+    from app.tenants.context import tenant_bound, unscoped
+
+    a, _ = populated
+    with tenant_bound(a.id):
+        with unscoped("aggregate"):
+            db.session.execute(text("SELECT 1"))
+            savepoint = db.session.begin_nested()
+        savepoint.rollback()  # would revert app.unscoped to 'on' in the database
+        assert tuple(_database_settings()) == (str(a.id), "")
+        assert set(db.session.scalars(text("SELECT DISTINCT tenant_id FROM member"))) == {a.id}
+        db.session.rollback()
+
+
+def test_a_failed_statement_keeps_its_own_error(populated):
+    from sqlalchemy.exc import DataError
+
+    from app.tenants.context import tenant_bound
+
+    a, _ = populated
+    with pytest.raises(DataError, match="division by zero"), tenant_bound(a.id):
+        db.session.execute(text("SELECT 1/0"))
+    db.session.rollback()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import has_app_context
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.tenants.context import bound_tenant_id, on_change, unscoped_reason
@@ -29,6 +29,11 @@ def _settings() -> dict[str, str]:
 
 _APPLIED = "app_tenancy_settings"
 _CLEAN = {"tenant": "", "unscoped": ""}
+_STALE = {"tenant": None, "unscoped": None}  # unknown: a savepoint rollback may have reverted them
+_SET_TENANT_DBAPI = (
+    "SELECT set_config('app.tenant_id', %(tenant)s, true), "
+    "set_config('app.unscoped', %(unscoped)s, true)"
+)
 
 
 def _apply(connection: Connection, new_transaction: bool = False) -> None:
@@ -47,6 +52,13 @@ def _after_begin(_session: Session, _transaction, connection: Connection) -> Non
     _apply(connection, new_transaction=True)
 
 
+def _failed(connection: Connection) -> bool:
+    status = getattr(
+        getattr(connection.connection.dbapi_connection, "info", None), "transaction_status", None
+    )
+    return getattr(status, "name", "") == "INERROR"
+
+
 def _sync_open_transaction() -> None:
     """The binding changed mid-transaction (e.g. after the tenant lookup): update the setting."""
     if not has_app_context():
@@ -54,13 +66,36 @@ def _sync_open_transaction() -> None:
     from app.extensions import db
 
     session = db.session()
-    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-        _apply(session.connection())
+    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    connection = session.connection()
+    if _failed(connection):
+        # Nothing more can run in this transaction; don't hide its error behind ours.
+        connection.info[_APPLIED] = _STALE
+        return
+    _apply(connection)
+
+
+def _savepoint_rolled_back(connection: Connection, _name, _context) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.info[_APPLIED] = _STALE
+
+
+def _reapply_if_stale(connection: Connection, cursor, statement, _params, _context, _many) -> None:
+    """After a savepoint rollback, restore the settings before the next statement runs."""
+    if statement.lstrip()[:9].upper() in ("ROLLBACK ", "RELEASE S", "SAVEPOINT"):
+        return  # the savepoint command itself (marked stale just before it runs)
+    if connection.info.get(_APPLIED) is _STALE and connection.in_transaction():
+        settings = _settings()
+        cursor.execute(_SET_TENANT_DBAPI, settings)
+        connection.info[_APPLIED] = settings
 
 
 def install(session_class: type[Session] = Session) -> None:
     if not event.contains(session_class, "after_begin", _after_begin):
         event.listen(session_class, "after_begin", _after_begin)
+        event.listen(Engine, "rollback_savepoint", _savepoint_rolled_back)
+        event.listen(Engine, "before_cursor_execute", _reapply_if_stale)
         on_change(_sync_open_transaction)
 
 
