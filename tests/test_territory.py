@@ -58,8 +58,14 @@ def test_overlaps_are_shown_on_the_tenant_home_page(app, auth):
 
     html = auth.client.get("/t/cpts-littoral/").get_data(as_text=True)
     assert "Chevauchements de territoire" in html
-    assert f"Agde ({AGDE}) — CPTS de l&#39;Agathois" in html
+    # A CPTS sees its peers anonymised; the ARS of the region sees their names.
+    assert f"Agde ({AGDE}) — une autre CPTS" in html and "Agathois" not in html
     assert f"Bessan ({BESSAN}) —" not in html
+    make_user("ars@test.fr", Role.ARS, region="76")
+    auth.logout()
+    auth.login("ars@test.fr")
+    html = auth.client.get("/t/cpts-littoral/").get_data(as_text=True)
+    assert f"Agde ({AGDE}) — CPTS de l&#39;Agathois" in html
 
 
 def test_no_overlap_section_without_overlap(app, auth):

@@ -43,7 +43,8 @@ def test_add_a_whole_epci(president, client):
     client.post("/t/cpts-a/territoire", data={"epci": "241100593"})
     assert len(codes(president)) == 38
     page = client.get("/t/cpts-a/territoire").get_data(as_text=True)
-    assert "Chevauchements de territoire" in page and "CPTS cpts-b" in page
+    assert "Chevauchements de territoire" in page and "une autre CPTS" in page
+    assert "CPTS cpts-b" not in page
 
 
 @pytest.mark.parametrize(

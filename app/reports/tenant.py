@@ -1,4 +1,4 @@
-"""Key facts of one CPTS, for its home page and its API answer."""
+"""What one CPTS's pages show: its territory (with overlaps) and its key facts."""
 
 from __future__ import annotations
 
@@ -11,16 +11,22 @@ from app.tenants.territory import Overlap, overlaps_for_codes, territory_of
 
 
 @dataclass(frozen=True)
-class TenantFacts(TenantRow):
+class TerritoryView:
+    tenant: Tenant
     communes: list[Commune]
     overlaps: list[Overlap]
 
 
-def tenant_facts(tenant: Tenant) -> TenantFacts:
+@dataclass(frozen=True)
+class TenantFacts(TenantRow):
+    territory: TerritoryView
+
+
+def territory_view(tenant: Tenant) -> TerritoryView:
     communes = territory_of(tenant)
-    return TenantFacts(
-        tenant=tenant,
-        member_count=active_member_count(),
-        communes=communes,
-        overlaps=overlaps_for_codes({c.code for c in communes}, exclude_tenant_id=tenant.id),
-    )
+    overlaps = overlaps_for_codes({c.code for c in communes}, exclude_tenant_id=tenant.id)
+    return TerritoryView(tenant, communes, overlaps)
+
+
+def tenant_facts(tenant: Tenant) -> TenantFacts:
+    return TenantFacts(tenant, active_member_count(), territory_view(tenant))

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from app.blueprints import scoped_blueprint
-from app.blueprints.api.schemas import TenantSchema
-from app.reports.tenant import tenant_facts
+from app.blueprints.api.schemas import TenantFactsSchema
+from app.reports.members import active_member_count
 from app.tenants.resolver import current_tenant
+from app.tenants.territory import territory_of
 
 bp = scoped_blueprint("api", __name__, "api", url_prefix="/api/v1/t/<tenant>")
 
 
 @bp.get("/")
 def tenant():
-    facts = tenant_facts(current_tenant)
-    data = TenantSchema().dump({"tenant": current_tenant, "facts": facts})
+    data = TenantFactsSchema().dump(
+        {
+            "tenant": current_tenant,
+            "member_count": active_member_count(),
+            "communes": territory_of(current_tenant),
+        }
+    )
     return {"data": data}

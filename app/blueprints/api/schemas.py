@@ -12,7 +12,7 @@ class CommuneSchema(Schema):
     epci_siren = fields.String(dump_only=True, allow_none=True)
 
 
-class TenantSchema(Schema):
+class TenantFactsSchema(Schema):
     slug = fields.Function(lambda o: o["tenant"].slug)
     name = fields.Function(lambda o: o["tenant"].name)
     region = fields.Function(lambda o: o["tenant"].region_code)
@@ -22,5 +22,5 @@ class TenantSchema(Schema):
     size_class = fields.Function(lambda o: o["tenant"].size_class)
     finess = fields.Function(lambda o: o["tenant"].finess)
     siren = fields.Function(lambda o: o["tenant"].siren)
-    member_count = fields.Function(lambda o: o["facts"].member_count)
-    communes = fields.Function(lambda o: CommuneSchema(many=True).dump(o["facts"].communes))
+    member_count = fields.Integer(dump_only=True)
+    communes = fields.Function(lambda o: CommuneSchema(many=True).dump(o["communes"]))

@@ -13,8 +13,8 @@ from app.blueprints import scoped_blueprint
 from app.blueprints.workspace.forms import ROLE_LABELS, IdentityForm, InviteForm, TerritoryAddForm
 from app.extensions import db
 from app.models.user import Role
-from app.reports.tenant import tenant_facts
-from app.security.access import can_manage_users, can_write_tenant
+from app.reports.tenant import tenant_facts, territory_view
+from app.security.access import can_manage_users, can_write_tenant, sees_names_of_peers
 from app.services import audit, users
 from app.templating import number
 from app.tenants.resolver import current_tenant
@@ -50,6 +50,7 @@ def home():
         facts=tenant_facts(current_tenant),
         can_write=can_write_tenant(current_user, current_tenant),
         can_manage=can_manage_users(current_user, current_tenant),
+        show_peer_names=sees_names_of_peers(current_user),
     )
 
 
@@ -123,9 +124,10 @@ def _territory_page(form: TerritoryAddForm, status: int = 200):
     return render_template(
         "workspace/territory.html",
         tenant=current_tenant,
-        facts=tenant_facts(current_tenant),
+        territory=territory_view(current_tenant),
         form=form,
         can_write=can_write_tenant(current_user, current_tenant),
+        show_peer_names=sees_names_of_peers(current_user),
     ), status
 
 
