@@ -16,6 +16,7 @@ from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.user import Invitation, Role, RoleGrant, User
 from app.services import users
+from app.tenants.context import tenant_bound
 from tests.conftest import RequestIsolatingClient
 from tests.factories import PASSWORD, make_tenant, make_user
 
@@ -80,7 +81,8 @@ def test_president_invites_and_the_invitee_joins(app, client, president, caplog)
     page = client.get(USERS_PAGE).get_data(as_text=True)
     assert f"valable 7 jours : {link}" in page  # flashed, since no mail server is configured
     assert "nouvelle@test.fr" in page  # pending invitation
-    [invitation] = db.session.scalars(select(Invitation))
+    with tenant_bound(president.grants[0].tenant_id):
+        [invitation] = db.session.scalars(select(Invitation))
     token = link.rsplit("/", 1)[1]
     assert (invitation.email, invitation.role) == ("nouvelle@test.fr", Role.COORDINATOR)
     assert invitation.invited_by_id == president.id
@@ -119,11 +121,12 @@ def test_invitation_link_works_once(app, client, president):
 
 
 def test_expired_invitation_is_refused(app, client, president):
-    invitation, link = users.invite(
-        president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
-    )
-    invitation.expires_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
+    with tenant_bound(president.grants[0].tenant_id):
+        invitation, link = users.invite(
+            president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
+        )
+        invitation.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
 
     assert client.get(link).status_code == 404
     assert accept(client, link).status_code == 404
@@ -148,7 +151,8 @@ def test_invitee_password_must_be_strong(client, president):
     )
     assert users.find_user("nouvelle@test.fr") is None
     db.session.expire_all()
-    assert invitation.accepted_at is None
+    with tenant_bound(president.grants[0].tenant_id):
+        assert invitation.accepted_at is None
     assert client.get(link).status_code == 200  # still usable
 
 

@@ -49,3 +49,19 @@ def test_same_rpps_may_exist_in_two_tenants(app):
                 )
             )
             db.session.commit()
+
+
+# Tables that carry a tenant_id yet are platform data, each for a stated reason.
+PLATFORM_TABLES_WITH_TENANT_ID = {
+    "tenant": "the tenant registry itself",
+    "role_grant": "access control: read at every request, before any tenant is bound",
+    "audit_event": "written for denied and cross-tenant attempts too; read by administrators",
+    "job_record": "the queue's ledger; a job re-binds its tenant from it",
+}
+
+
+def test_every_table_with_a_tenant_id_is_under_the_tenancy_layer(app):
+    scoped = {t.name for t in tenant_tables()}
+    for table in db.metadata.sorted_tables:
+        if "tenant_id" in table.columns and table.name not in PLATFORM_TABLES_WITH_TENANT_ID:
+            assert table.name in scoped, f"{table.name} has tenant_id but is not TenantScoped"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin
+from app.tenants.scoped import TenantScoped
 
 if TYPE_CHECKING:
     from app.tenants.models import Tenant
@@ -95,16 +96,16 @@ class RoleGrant(TimestampMixin, db.Model):
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")
 
 
-class Invitation(TimestampMixin, db.Model):
+class Invitation(TenantScoped, TimestampMixin, db.Model):
     """A time-limited invitation to join a CPTS; only the token's hash is stored."""
 
     __tablename__ = "invitation"
+    __table_args__ = (TenantScoped.tenant_unique("token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[Role] = mapped_column(ROLE_ENUM)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -18,6 +18,7 @@ from app.security.passwords import hash_password, password_problem
 from app.services import audit
 from app.services.mail import mail_configured, send_mail
 from app.sessions import end_all_sessions
+from app.tenants.context import bind_tenant, tenant_bound, unscoped
 from app.tenants.models import Tenant
 
 log = logging.getLogger("app.users")
@@ -139,17 +140,14 @@ def tenant_grant(tenant: Tenant, grant_id: int) -> RoleGrant | None:
 
 
 def pending_invitations(tenant: Tenant) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            select(Invitation)
-            .where(
-                Invitation.tenant_id == tenant.id,
-                Invitation.accepted_at.is_(None),
-                Invitation.expires_at > utcnow(),
+    with tenant_bound(tenant.id):
+        return list(
+            db.session.scalars(
+                select(Invitation)
+                .where(Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())
+                .order_by(Invitation.created_at.desc())
             )
-            .order_by(Invitation.created_at.desc())
         )
-    )
 
 
 def deactivate_grant(grant: RoleGrant, by: User) -> None:
@@ -175,16 +173,16 @@ def invite(tenant: Tenant, email: str, role: Role, by: User) -> tuple[Invitation
     if role not in TENANT_ROLES:
         raise UserError("role", "Rôle inconnu pour une CPTS.")
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        tenant_id=tenant.id,
-        email=email,
-        role=role,
-        token_hash=_token_hash(token),
-        invited_by_id=by.id,
-        expires_at=utcnow() + current_app.config["INVITATION_TTL"],
-    )
-    db.session.add(invitation)
-    db.session.flush()
+    with tenant_bound(tenant.id):
+        invitation = Invitation(
+            email=email,
+            role=role,
+            token_hash=_token_hash(token),
+            invited_by_id=by.id,
+            expires_at=utcnow() + current_app.config["INVITATION_TTL"],
+        )
+        db.session.add(invitation)
+        db.session.flush()
     link = url_for("auth.accept_invitation", token=token, _external=True)
     audit.record(
         "user_invited",
@@ -213,11 +211,19 @@ def _as_aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
-def invitation_for(token: str) -> Invitation | None:
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == _token_hash(token))
-    )
-    if invitation is None or invitation.accepted_at is not None:
+def open_invitation(token: str) -> Invitation | None:
+    """The pending invitation behind a link, with its CPTS bound for the rest of the unit of work
+    (the invitee belongs to no tenant yet: the token is what designates one)."""
+    token_hash = _token_hash(token)
+    with unscoped("invitation link: which CPTS does this token belong to"):
+        tenant_id = db.session.scalar(
+            select(Invitation.tenant_id).where(Invitation.token_hash == token_hash)
+        )
+    if tenant_id is None:
+        return None
+    bind_tenant(tenant_id)
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash))
+    if invitation.accepted_at is not None:
         return None
     if _as_aware(invitation.expires_at) <= utcnow():
         return None
@@ -229,7 +235,7 @@ def accept_invitation(invitation: Invitation, password: str, full_name: str) -> 
     user = find_user(invitation.email)
     if user is None:
         user = create_user(invitation.email, password, full_name)
-    tenant = db.session.get(Tenant, invitation.tenant_id)
+    tenant = invitation.tenant
     grant_role(user, invitation.role, tenant=tenant)
     invitation.accepted_at = utcnow()
     audit.record("invitation_accepted", obj=invitation, tenant_id=tenant.id, actor=user)

@@ -99,6 +99,33 @@ def install(session_class: type[Session] = Session) -> None:
         on_change(_sync_open_transaction)
 
 
+_CURRENT_TENANT = "NULLIF(current_setting('app.tenant_id', true), '')::integer"
+
+
+def enable_rls(table: str) -> list[str]:
+    """DDL putting one tenant table under forced row-level security (used by migrations).
+
+    Reads and writes must match the transaction's tenant; the escape hatch may only read.
+    """
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_rw ON {table} USING (tenant_id = {_CURRENT_TENANT}) "
+        f"WITH CHECK (tenant_id = {_CURRENT_TENANT})",
+        f"CREATE POLICY tenant_unscoped_read ON {table} FOR SELECT "
+        "USING (current_setting('app.unscoped', true) = 'on')",
+    ]
+
+
+def disable_rls(table: str) -> list[str]:
+    return [
+        f"DROP POLICY IF EXISTS tenant_unscoped_read ON {table}",
+        f"DROP POLICY IF EXISTS tenant_rw ON {table}",
+        f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+    ]
+
+
 def role_problems(connection: Connection) -> list[str]:
     """Why the connected role could bypass row-level security (empty when it cannot)."""
     row = connection.execute(

@@ -8,6 +8,8 @@ Create Date: 2026-11-25 08:34:02.811069
 import sqlalchemy as sa
 from alembic import op
 
+from app.tenants.postgres import enable_rls
+
 revision = "d0e4edaa14b7"
 down_revision = None
 branch_labels = None
@@ -16,20 +18,6 @@ depends_on = None
 
 # Tenant-owned tables, under forced row-level security on PostgreSQL (quality bar 4).
 TENANT_TABLES = ("territory_commune", "member")
-
-
-def _enable_rls(table):
-    current = "NULLIF(current_setting('app.tenant_id', true), '')::integer"
-    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY tenant_rw ON {table} USING (tenant_id = {current}) "
-        f"WITH CHECK (tenant_id = {current})"
-    )
-    op.execute(
-        f"CREATE POLICY tenant_unscoped_read ON {table} FOR SELECT "
-        "USING (current_setting('app.unscoped', true) = 'on')"
-    )
 
 
 def upgrade():
@@ -407,7 +395,8 @@ def upgrade():
 
     if op.get_bind().dialect.name == "postgresql":
         for table in TENANT_TABLES:
-            _enable_rls(table)
+            for statement in enable_rls(table):
+                op.execute(statement)
 
 
 def downgrade():

@@ -112,7 +112,7 @@ def _prove_password(user, password: str, field: str, message: str) -> None:
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    invitation = users.invitation_for(token)
+    invitation = users.open_invitation(token)
     if invitation is None:
         abort(404)
     existing = users.find_user(invitation.email)
