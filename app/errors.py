@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -42,7 +42,12 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return error_response(error.code)
+    body, status = error_response(error.code)
+    response = current_app.make_response((body, status))
+    for name, value in error.get_headers():  # e.g. Allow on 405, Retry-After on 429
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _csrf_error(_error: CSRFError):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import plotly
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
 from app.i18n import N_
@@ -44,7 +44,12 @@ def percent(value: float | None) -> str:
 
 
 def date_fr(value: date | datetime | None) -> str:
-    return "—" if value is None else value.strftime("%d/%m/%Y" if _french() else "%Y-%m-%d")
+    """A date as people read it here; moments stored in UTC are shown in Paris time."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return value.strftime("%d/%m/%Y" if _french() else "%Y-%m-%d")
 
 
 def init_app(app: Flask) -> None:

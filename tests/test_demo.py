@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.demo import load_demo
 from app.extensions import db
@@ -138,3 +138,13 @@ def test_loading_twice_changes_nothing(app):
     assert _snapshot() == first
     assert len(first["tenants"]) == 9
     assert _active("grand-narbonne") == 137
+
+
+def test_demo_refuses_to_load_in_production(app, runner):
+    app.config["APP_ENV"] = "production"
+    try:
+        result = runner.invoke(args=["demo", "load"])
+    finally:
+        app.config["APP_ENV"] = "development"
+    assert result.exit_code != 0 and "production" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Tenant)) == 0

@@ -303,3 +303,18 @@ def test_request_id_is_generated_when_absent_or_unsafe(client, incoming):
     request_id = client.get("/healthz", headers=headers).headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
     assert client.get("/healthz", headers=headers).headers["X-Request-ID"] != request_id
+
+
+def test_method_not_allowed_keeps_its_allow_header(client):
+    response = client.get("/logout")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+def test_dates_are_shown_in_paris_time(app):
+    from datetime import UTC, datetime
+
+    from app.templating import date_fr
+
+    with app.test_request_context():
+        assert date_fr(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "01/07/2026"
+        assert date_fr(datetime(2026, 6, 30, 23, 30)) == "01/07/2026"  # naive: stored in UTC

@@ -138,6 +138,10 @@ def test_cpam_of_the_department_reads_but_never_writes(app, world, auth):
             assert response.status_code == 403, f"cpam wrote with {method} {path}"
     assert auth.client.get(f"/t/{world.tenant_a.slug}/").status_code == 200
     assert tenant_state() == before
+    refusals = db.session.scalars(
+        select(AuditEvent.tenant_id).where(AuditEvent.action == "action_denied")
+    ).all()
+    assert refusals and set(refusals) == {world.tenant_a.id}
 
 
 def test_president_and_admin_read_every_tenant_page(app, world, auth):

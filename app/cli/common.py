@@ -16,8 +16,3 @@ def fail(errors: dict[str, list[str]] | str) -> None:
         f"--{field.replace('_', '-')} : {' '.join(messages)}" for field, messages in errors.items()
     ]
     raise click.ClickException("\n".join(["données refusées, rien n'a été écrit :", *lines]))
-
-
-def split_codes(values: tuple[str, ...]) -> list[str]:
-    """Accept `--communes 34003,34031` as well as repeated options."""
-    return [code.strip() for value in values for code in value.split(",") if code.strip()]

@@ -6,12 +6,18 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.cli.common import fail, split_codes
+from app.cli.common import fail
 from app.extensions import db
 from app.jobs import enqueue
 from app.tenants.models import Stage, Tenant
 from app.tenants.services import TenantDataError, create_tenant
-from app.tenants.territory import TerritoryError, communes_by_code, communes_of_epcis, overlaps
+from app.tenants.territory import (
+    TerritoryError,
+    communes_by_code,
+    communes_of_epcis,
+    overlaps,
+    split_codes,
+)
 
 group = AppGroup("tenants", help="CPTS (tenants) de la plateforme.")
 
@@ -38,9 +44,9 @@ def create(communes: tuple[str, ...], epci: tuple[str, ...], **data) -> None:
         fail({"communes": ["indiquez soit --communes, soit --epci (l'un des deux)."]})
     try:
         territory = (
-            communes_by_code(split_codes(communes))
+            communes_by_code(split_codes(" ".join(communes)))
             if communes
-            else communes_of_epcis(split_codes(epci))
+            else communes_of_epcis(split_codes(" ".join(epci)))
         )
         tenant = create_tenant(data, territory)
     except TerritoryError as error:

@@ -59,10 +59,14 @@ def create(email, password, role, region, department, tenant_slug, full_name) ->
     errors, tenant = _scope_errors(role, region, department, tenant_slug)
     if errors:
         fail(errors)
-    try:
-        user = find_user(email) or create_user(email, password, full_name)
-    except UserError as error:
-        fail({error.field: [str(error)]})
+    user = find_user(email)
+    if user is not None:
+        click.echo(f"{user.email} : compte existant, mot de passe inchangé.")
+    else:
+        try:
+            user = create_user(email, password, full_name)
+        except UserError as error:
+            fail({error.field: [str(error)]})
     grant_in_scope(user, role, tenant=tenant, region_code=region, department_codes=department)
     db.session.commit()
     click.echo(f"{user.email} : rôle {role.value} accordé.")

@@ -7,12 +7,16 @@ exactly as long as the transaction and never leaks to the next user of a pooled 
 
 from __future__ import annotations
 
+import logging
+
 from flask import has_app_context
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.tenants.context import bound_tenant_id, on_change, unscoped_reason
+
+log = logging.getLogger("app.tenancy")
 
 SET_TENANT = text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.unscoped', :unscoped, true)"
@@ -151,7 +155,12 @@ def rls_state(connection: Connection) -> str:
     if connection.dialect.name != "postgresql":
         return "n/a"
     problems = role_problems(connection)
-    return "bypassed: " + ", ".join(problems) if problems else "enforced"
+    if problems:
+        log.error(
+            "row-level security is bypassed by the application's role: %s", ", ".join(problems)
+        )
+        return "bypassed: " + ", ".join(problems)
+    return "enforced"
 
 
 def grant_app_role(connection: Connection, role: str) -> None:

@@ -6,6 +6,8 @@ A user who may not read the tenant gets 404, whether or not it exists (quality b
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,21 +34,39 @@ def _push_slug(endpoint: str, values: dict) -> None:
             values["tenant"] = g.tenant.slug
 
 
-def deny(action: str = "access_denied", **details) -> None:
+def deny(action: str = "access_denied", tenant: Tenant | None = None, **details) -> NoReturn:
     """Record the refusal, then answer 404 so the tenant's existence is not revealed."""
     audit.record_now(
-        action, outcome="denied", details={"path": request.path, **details}, status_code=404
+        action,
+        outcome="denied",
+        tenant_id=tenant.id if tenant is not None else None,
+        details={"path": request.path, **details},
+        status_code=404,
     )
     abort(404)
 
 
+def forbid(tenant: Tenant | None = None) -> NoReturn:
+    """The user may read this CPTS but not do this here: record the refusal, answer 403."""
+    tenant = tenant if tenant is not None else g.get("tenant")
+    audit.record_now(
+        "action_denied",
+        outcome="denied",
+        tenant_id=tenant.id if tenant is not None else None,
+        details={"path": request.path, "method": request.method},
+        status_code=403,
+    )
+    abort(403)
+
+
 def resolve_tenant() -> None:
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
-    if tenant is None or not can_read_tenant(current_user, tenant):
-        deny("cross_tenant_attempt" if tenant is not None else "access_denied", slug=g.tenant_slug)
+    if tenant is None:
+        deny(slug=g.tenant_slug)
+    if not can_read_tenant(current_user, tenant):
+        deny("cross_tenant_attempt", tenant, slug=g.tenant_slug)
     if request.method not in SAFE_METHODS and not can_write_tenant(current_user, tenant):
-        audit.record_now("write_denied", tenant_id=tenant.id, outcome="denied", status_code=403)
-        abort(403)
+        forbid(tenant)
     g.tenant = tenant
     bind_tenant(tenant.id)
 

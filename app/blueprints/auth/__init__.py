@@ -35,22 +35,15 @@ def login():
             "auth/login.html", form=form
         ), 400 if request.method == "POST" else 200
     email = form.email.data.strip().lower()
-    address = request.remote_addr or "-"
-    if throttle.is_throttled(email, address):
-        audit.record_now(
-            "login_throttled", outcome="denied", details={"email": email}, status_code=429
-        )
-        form.form_errors.append("Trop de tentatives : réessayez dans quelques minutes.")
-        return render_template("auth/login.html", form=form), 429
     user = users.find_user(email)
-    # An unknown address costs the same hash as a known one: timing tells nothing.
-    ok, upgraded = verify_password(user.password_hash if user else None, form.password.data)
-    if not ok or not user.active:
-        throttle.record_failure(email, address)
-        audit.record("login_failed", outcome="failure", actor=user, details={"email": email})
-        db.session.commit()
-        form.form_errors.append("Adresse e-mail ou mot de passe incorrect.")
-        return render_template("auth/login.html", form=form), 401
+    outcome, upgraded = _attempt(email, user, form.password.data)
+    if outcome != "ok":
+        form.form_errors.append(
+            "Trop de tentatives : réessayez dans quelques minutes."
+            if outcome == "throttled"
+            else "Adresse e-mail ou mot de passe incorrect."
+        )
+        return render_template("auth/login.html", form=form), 429 if outcome == "throttled" else 401
     if upgraded:
         user.password_hash = upgraded
     throttle.clear_failures(email)
@@ -94,19 +87,32 @@ def change_password():
     return render_template("auth/password.html", form=form), status
 
 
-def _prove_password(user, password: str, field: str, message: str) -> None:
-    """Re-entering a password (password change, invitation for an existing account) is throttled
-    and audited like a login, so it cannot be used to guess one."""
+def _attempt(email: str, user, password: str) -> tuple[str, str | None]:
+    """One password attempt, throttled per account and address and audited: returns
+    ("ok" | "failed" | "throttled", the upgraded hash when the stored one is outdated)."""
     address = request.remote_addr or "-"
-    if throttle.is_throttled(user.email, address):
+    if throttle.is_throttled(email, address):
         audit.record_now(
-            "login_throttled", outcome="denied", details={"email": user.email}, status_code=429
+            "login_throttled", outcome="denied", details={"email": email}, status_code=429
         )
+        return "throttled", None
+    # An unknown address costs the same hash as a known one: timing tells nothing.
+    ok, upgraded = verify_password(user.password_hash if user else None, password)
+    if ok and user.active:
+        return "ok", upgraded
+    throttle.record_failure(email, address)
+    audit.record("login_failed", outcome="failure", actor=user, details={"email": email})
+    db.session.commit()
+    return "failed", None
+
+
+def _prove_password(user, password: str, field: str, message: str) -> None:
+    """Re-entering a password (password change, invitation for an existing account) counts as
+    a login attempt, so it cannot be used to guess one."""
+    outcome, _upgraded = _attempt(user.email, user, password)
+    if outcome == "throttled":
         abort(429)
-    if not verify_password(user.password_hash, password)[0]:
-        throttle.record_failure(user.email, address)
-        audit.record("login_failed", outcome="failure", actor=user, details={"email": user.email})
-        db.session.commit()
+    if outcome == "failed":
         raise users.UserError(field, message)
 
 

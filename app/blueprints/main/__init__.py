@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import plotly
-from flask import current_app, redirect, render_template, request, send_file, session, url_for
+from flask import current_app, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select, text
@@ -24,7 +24,13 @@ bp = scoped_blueprint("main", __name__, "public")
 
 
 def spaces_of(user) -> list[dict]:
-    """Every space the user may open, for the home page and the navigation."""
+    """Every space the user may open, for the home page and the navigation (once per request)."""
+    if "spaces" not in g:
+        g.spaces = _spaces(user)
+    return g.spaces
+
+
+def _spaces(user) -> list[dict]:
     spaces = []
     if is_admin(user):
         spaces.append(
@@ -82,7 +88,7 @@ def healthz():
     checks = {"database": "ok", "queue": queue_state(current_app), "row_level_security": "n/a"}
     try:
         db.session.execute(text("SELECT 1"))
-        checks["row_level_security"] = rls_state(db.session.connection())
+        checks["row_level_security"] = rls_state(db.session.connection()).split(":")[0]
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
         db.session.rollback()
         checks["database"] = "error"

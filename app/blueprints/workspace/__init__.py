@@ -17,7 +17,7 @@ from app.reports.tenant import tenant_facts, territory_view
 from app.security.access import can_manage_users, can_write_tenant, sees_names_of_peers
 from app.services import audit, users
 from app.templating import number
-from app.tenants.resolver import current_tenant
+from app.tenants.resolver import current_tenant, forbid
 from app.tenants.schemas import STAGE_LABELS
 from app.tenants.services import EDITABLE, TenantDataError, update_tenant
 from app.tenants.territory import (
@@ -36,7 +36,7 @@ def president_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not can_manage_users(current_user, current_tenant):
-            abort(403)
+            forbid()
         return view(*args, **kwargs)
 
     return wrapped
@@ -200,7 +200,7 @@ def _identity_form(communes) -> IdentityForm:
 @bp.route("/identite", methods=["GET", "POST"])
 def identity():
     if not can_write_tenant(current_user, current_tenant):
-        abort(403)
+        forbid()
     communes = territory_of(current_tenant)
     form = _identity_form(communes)
     if form.validate_on_submit():
