@@ -10,6 +10,7 @@ from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
 from app.i18n import N_
+from app.security.access import can_read_tenant
 from app.tenants.schemas import STAGE_LABELS
 
 NARROW_NBSP = "\u202f"
@@ -68,4 +69,6 @@ def init_app(app: Flask) -> None:
         "size_class_label",
     )
     app.add_template_global(plotly.__version__, "plotly_version")
+    # Another CPTS is named only to those who may open it; the others see it anonymised.
+    app.add_template_global(lambda tenant: can_read_tenant(current_user, tenant), "may_read")
     app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

@@ -133,3 +133,44 @@ def test_a_failed_statement_keeps_its_own_error(populated):
     with pytest.raises(DataError, match="division by zero"), tenant_bound(a.id):
         db.session.execute(text("SELECT 1/0"))
     db.session.rollback()
+
+
+def test_a_server_side_cursor_after_a_savepoint_rollback_keeps_the_tenant(populated):
+    from sqlalchemy import select
+
+    from app.models.member import Member
+    from app.tenants.context import tenant_bound
+
+    a, _ = populated
+    with tenant_bound(a.id):
+        db.session.execute(text("SELECT 1"))
+        db.session.begin_nested().rollback()  # the settings are re-sent before the next statement
+        streamed = db.session.execute(select(Member.id), execution_options={"yield_per": 1}).all()
+        assert len(streamed) == 3
+        assert len(db.session.execute(select(Member.id)).all()) == 3
+        db.session.rollback()
+
+
+def test_a_failed_flush_inside_a_binding_keeps_its_integrity_error(populated):
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models.member import Member, Profession
+    from app.tenants.context import tenant_bound
+
+    a, _ = populated
+
+    def member():
+        return Member(
+            first_name="A",
+            last_name="B",
+            profession=Profession.GP,
+            joined_on=date(2024, 1, 1),
+            rpps="10000000009",
+        )
+
+    with pytest.raises(IntegrityError), tenant_bound(a.id):
+        db.session.add_all([member(), member()])
+        db.session.flush()
+    db.session.rollback()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models.member import Member, Profession
+from app.models.user import Invitation, Role
+from app.reports.members import active_member_counts_by_tenant
 from app.tenants.context import TenancyError, tenant_bound, unscoped
-from app.tenants.models import TerritoryCommune
-from tests.factories import AGDE, add_members, make_tenant
+from app.tenants.models import Tenant, TerritoryCommune
+from tests.factories import AGDE, add_members, make_tenant, make_user
 
 
 @pytest.fixture
@@ -184,3 +187,77 @@ def test_objects_read_through_the_hatch_are_forgotten_when_it_closes(two_tenants
             other = db.session.scalars(select(Member).where(Member.tenant_id == b.id)).first()
         assert other not in db.session
         assert db.session.get(Member, other.id) is None
+
+
+def _counts() -> dict[int, int]:
+    with unscoped("test counts"):
+        rows = db.session.execute(select(Member.tenant_id, func.count()).group_by(Member.tenant_id))
+        return dict(rows.all())
+
+
+def test_a_tenant_relationship_cannot_place_or_move_a_row_elsewhere(two_tenants):
+    a, b = two_tenants
+    president = make_user("p@test.fr", Role.PRESIDENT, tenant=a)
+    invitation = {
+        "email": "e@test.fr",
+        "role": Role.VIEWER,
+        "invited_by_id": president.id,
+        "expires_at": datetime(2030, 1, 1, tzinfo=UTC),
+    }
+    with tenant_bound(a.id):
+        other = db.session.get(Tenant, b.id)
+        db.session.add(Invitation(tenant=other, token_hash="1" * 64, **invitation))
+        with pytest.raises(TenancyError):
+            db.session.flush()
+        db.session.rollback()
+        mine = Invitation(token_hash="2" * 64, **invitation)
+        db.session.add(mine)
+        db.session.commit()
+        mine.tenant = db.session.get(Tenant, b.id)
+        with pytest.raises(TenancyError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_insert_forms_that_could_reach_another_tenant_are_refused(two_tenants):
+    a, b = two_tenants
+    columns = [c.name for c in Member.__table__.columns]
+    positional = tuple({"created_at": datetime(2024, 1, 1), **_row(b.id)}.get(c) for c in columns)
+    copy = insert(Member).from_select(
+        ["first_name", "last_name", "profession", "joined_on", "tenant_id", "created_at"],
+        select(
+            Member.first_name,
+            Member.last_name,
+            Member.profession,
+            Member.joined_on,
+            literal(a.id),
+            Member.created_at,
+        ).where(Member.tenant_id == b.id),
+    )
+    dialect_insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    upsert = (
+        dialect_insert(Member)
+        .values(id=1, **_row(a.id))
+        .on_conflict_do_update(index_elements=["id"], set_={"last_name": "Écrasé"})
+    )
+    with tenant_bound(a.id):
+        for statement in (insert(Member).values([positional]), copy, upsert):
+            with pytest.raises(TenancyError):
+                db.session.execute(statement)
+            db.session.rollback()
+    assert _counts() == {a.id: 3, b.id: 2}
+
+
+def test_closing_the_hatch_keeps_expired_objects_harmless_and_outer_reads(two_tenants):
+    a, b = two_tenants
+    with tenant_bound(a.id):
+        mine = db.session.scalars(select(Member)).first()
+        db.session.commit()  # expired, still referenced
+        with unscoped("outer"):
+            others = db.session.scalars(select(Member).where(Member.tenant_id == b.id)).all()
+            with unscoped("inner"):
+                pass
+            assert all(other in db.session for other in others)  # the outer hatch is still open
+        assert mine.last_name.startswith("Nom")
+        assert not any(other in db.session for other in others)
+    assert active_member_counts_by_tenant([a.id, b.id]) == {a.id: 3, b.id: 2}

@@ -77,3 +77,19 @@ def test_no_overlap_section_without_overlap(app, auth):
     response = auth.client.get("/t/cpts-narbonne/")
     assert response.status_code == 200
     assert "Chevauchements de territoire" not in response.get_data(as_text=True)
+
+
+def test_a_peer_is_named_only_to_users_who_may_open_it(app, auth):
+    from tests.factories import BESANCON
+
+    mine = make_tenant("cpts-agde", (AGDE,))
+    make_tenant("cpts-doubs", (AGDE, BESANCON), name="CPTS Secrète Doubs", region_code="27")
+    make_user("viewer@test.fr", Role.VIEWER, tenant=mine)
+    make_user("viewer@test.fr", Role.ARS, region="76")  # a funder role, but not for that peer
+    auth.login("viewer@test.fr")
+    html = auth.client.get("/t/cpts-agde/").get_data(as_text=True)
+    assert "une autre CPTS" in html and "Secrète" not in html
+    assert auth.client.get("/t/cpts-doubs/").status_code == 404
+    make_user("viewer@test.fr", Role.ARS, region="27")
+    html = auth.client.get("/t/cpts-agde/").get_data(as_text=True)
+    assert "CPTS Secrète Doubs" in html

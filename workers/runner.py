@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from contextlib import nullcontext
 from importlib import import_module
 
 from flask import has_app_context
@@ -12,7 +11,7 @@ from flask import has_app_context
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.job import JobRecord
-from app.tenants.context import TenancyError, tenant_bound
+from app.tenants.context import TenancyError, tenant_bound, without_tenant
 
 log = logging.getLogger("app.jobs")
 
@@ -46,7 +45,7 @@ def _run(job_id: int) -> str:
         )
     record.status = "running"
     db.session.commit()
-    scope = tenant_bound(record.tenant_id) if record.tenant_id is not None else nullcontext()
+    scope = tenant_bound(record.tenant_id) if record.tenant_id is not None else without_tenant()
     try:
         with scope:
             result = _function(record.function)(**record.payload)

@@ -53,8 +53,3 @@ def can_read_region(user: User, region_code: str) -> bool:
 
 def is_cpam(user: User) -> bool:
     return bool(departments_of(user))
-
-
-def sees_names_of_peers(user: User) -> bool:
-    """Staff of the funders see CPTS names in comparisons; a CPTS sees anonymised peers."""
-    return is_admin(user) or bool(regions_of(user)) or is_cpam(user)

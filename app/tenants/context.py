@@ -85,6 +85,19 @@ def tenant_bound(tenant_id: int) -> Iterator[None]:
 
 
 @contextmanager
+def without_tenant() -> Iterator[None]:
+    """Run a block with no tenant bound (a platform job run in-process from within a request):
+    tenant-scoped statements then fail instead of inheriting the request's tenant."""
+    token = _tenant_id.set(None)
+    _notify()
+    try:
+        yield
+    finally:
+        _tenant_id.reset(token)
+        _notify()
+
+
+@contextmanager
 def unscoped(reason: str) -> Iterator[None]:
     """THE escape hatch: read across tenants, for regional and CPAM aggregates only.
 

@@ -52,8 +52,16 @@ def _statement_rows(statement) -> list[dict]:
 
 
 def _guard_bulk_write(state: ORMExecuteState, tenant_id: int) -> None:
+    statement = state.statement
     if state.is_update and isinstance(state.parameters, list):
         raise TenancyError("bulk UPDATE by primary key is refused on tenant tables")
+    if getattr(statement, "select", None) is not None:
+        raise TenancyError("INSERT ... FROM SELECT is refused on tenant tables")
+    if getattr(statement, "_post_values_clause", None) is not None:
+        raise TenancyError("INSERT ... ON CONFLICT is refused on tenant tables")
+    for batch in getattr(statement, "_multi_values", None) or ():
+        if not all(isinstance(row, dict) for row in batch):
+            raise TenancyError("positional multi-row VALUES are refused on tenant tables")
     if state.is_insert:
         for row in _parameter_rows(state):
             row.setdefault("tenant_id", tenant_id)
@@ -103,30 +111,40 @@ def _check_row(obj: TenantScoped, tenant_id: int | None, verb: str) -> None:
         )
 
 
-def _check_flush(session: Session, _flush_context, _instances) -> None:
-    tenant_id = bound_tenant_id()
-    for obj in session.new:
-        if isinstance(obj, TenantScoped):
-            _check_row(obj, tenant_id, "insert")
-    for obj in session.dirty:
-        if isinstance(obj, TenantScoped) and session.is_modified(obj):
-            _check_row(obj, tenant_id, "update")
-            if inspect(obj).attrs.tenant_id.history.deleted:
-                raise TenancyError("a row cannot move to another tenant")
-    for obj in session.deleted:
-        if isinstance(obj, TenantScoped):
-            _check_row(obj, tenant_id, "delete")
+def _check_insert(_mapper, _connection, target: TenantScoped) -> None:
+    # Mapper events see tenant_id after the flush copied it from a `tenant` relationship.
+    _check_row(target, bound_tenant_id(), "insert")
+
+
+def _check_update(_mapper, _connection, target: TenantScoped) -> None:
+    _check_row(target, bound_tenant_id(), "update")
+    if inspect(target).attrs.tenant_id.history.deleted:
+        raise TenancyError("a row cannot move to another tenant")
+
+
+def _check_delete(_mapper, _connection, target: TenantScoped) -> None:
+    _check_row(target, bound_tenant_id(), "delete")
+
+
+_HATCH_LOADS = "tenancy_hatch_loads"
+
+
+def _remember_hatch_load(session: Session, instance: object) -> None:
+    if unscoped_reason() is not None and isinstance(instance, TenantScoped):
+        session.info.setdefault(_HATCH_LOADS, []).append(instance)
 
 
 def _forget_foreign_objects() -> None:
-    """After the escape hatch: drop other tenants' objects from the identity map."""
-    if not has_app_context():
+    """When the outermost escape hatch closes, the tenant-owned objects it loaded for other
+    tenants leave the session: `Session.get()` cannot hand them out from the identity map."""
+    if not has_app_context() or unscoped_reason() is not None:
         return
     from app.extensions import db
 
     session, tenant_id = db.session(), bound_tenant_id()
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, TenantScoped) and obj.tenant_id != tenant_id:
+    for obj in session.info.pop(_HATCH_LOADS, []):
+        # Read without loading: an expired one is dropped rather than refreshed unscoped.
+        if obj in session and inspect(obj).dict.get("tenant_id") != tenant_id:
             session.expunge(obj)
 
 
@@ -135,5 +153,8 @@ def install(session_class: type[Session] = Session) -> None:
     if not event.contains(session_class, "do_orm_execute", _filter_statement):
         event.listen(session_class, "do_orm_execute", _filter_statement)
         event.listen(session_class, "transient_to_pending", _stamp_on_add)
-        event.listen(session_class, "before_flush", _check_flush)
+        event.listen(TenantScoped, "before_insert", _check_insert, propagate=True)
+        event.listen(TenantScoped, "before_update", _check_update, propagate=True)
+        event.listen(TenantScoped, "before_delete", _check_delete, propagate=True)
+        event.listen(session_class, "loaded_as_persistent", _remember_hatch_load)
         on_unscoped_exit(_forget_foreign_objects)

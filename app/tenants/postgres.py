@@ -70,7 +70,10 @@ def _sync_open_transaction() -> None:
     from app.extensions import db
 
     session = db.session()
-    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return  # no transaction, or one that must be rolled back: its error is the one to see
+    if session.get_bind().dialect.name != "postgresql":
         return
     connection = session.connection()
     if _failed(connection):
@@ -91,7 +94,9 @@ def _reapply_if_stale(connection: Connection, cursor, statement, _params, _conte
         return  # the savepoint command itself (marked stale just before it runs)
     if connection.info.get(_APPLIED) is _STALE and connection.in_transaction():
         settings = _settings()
-        cursor.execute(_SET_TENANT_DBAPI, settings)
+        # A cursor of its own: the statement's may be a server-side (named) cursor.
+        with cursor.connection.cursor() as own:
+            own.execute(_SET_TENANT_DBAPI, settings)
         connection.info[_APPLIED] = settings
 
 

@@ -93,8 +93,15 @@ def refresh_figures(tenant: Tenant, communes: list[Commune] | None = None) -> No
 @dataclass(frozen=True)
 class Overlap:
     commune: Commune
-    other_slug: str
-    other_name: str
+    other: Tenant
+
+    @property
+    def other_slug(self) -> str:
+        return self.other.slug
+
+    @property
+    def other_name(self) -> str:
+        return self.other.name
 
 
 def overlaps(tenant: Tenant) -> list[Overlap]:
@@ -109,7 +116,7 @@ def overlaps_for_codes(codes: set[str], exclude_tenant_id: int | None = None) ->
         return []
     with unscoped("territory overlap detection"):
         rows = db.session.execute(
-            select(Commune, Tenant.slug, Tenant.name)
+            select(Commune, Tenant)
             .select_from(TerritoryCommune)
             .join(Commune, Commune.code == TerritoryCommune.commune_code)
             .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
@@ -117,4 +124,4 @@ def overlaps_for_codes(codes: set[str], exclude_tenant_id: int | None = None) ->
             .where(Tenant.id != exclude_tenant_id)
             .order_by(Commune.name, Tenant.name)
         ).all()
-    return [Overlap(commune, slug, name) for commune, slug, name in rows]
+    return [Overlap(commune, other) for commune, other in rows]

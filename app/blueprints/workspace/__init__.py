@@ -14,7 +14,7 @@ from app.blueprints.workspace.forms import ROLE_LABELS, IdentityForm, InviteForm
 from app.extensions import db
 from app.models.user import Role
 from app.reports.tenant import tenant_facts, territory_view
-from app.security.access import can_manage_users, can_write_tenant, sees_names_of_peers
+from app.security.access import can_manage_users, can_write_tenant
 from app.services import audit, users
 from app.templating import number
 from app.tenants.resolver import current_tenant, forbid
@@ -50,7 +50,6 @@ def home():
         facts=tenant_facts(current_tenant),
         can_write=can_write_tenant(current_user, current_tenant),
         can_manage=can_manage_users(current_user, current_tenant),
-        show_peer_names=sees_names_of_peers(current_user),
     )
 
 
@@ -127,7 +126,6 @@ def _territory_page(form: TerritoryAddForm, status: int = 200):
         territory=territory_view(current_tenant),
         form=form,
         can_write=can_write_tenant(current_user, current_tenant),
-        show_peer_names=sees_names_of_peers(current_user),
     ), status
 
 
