@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -17,6 +19,7 @@ from tests import databases
 from tests.factories import PASSWORD
 
 ENGINE = os.environ.get("TEST_DATABASE", "sqlite")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 REFERENTIAL_TABLES = {"region", "department", "epci", "commune", "alembic_version"}
 
 
@@ -25,12 +28,23 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    skip_pg = pytest.mark.skip(
-        reason="PostgreSQL-only: run with TEST_DATABASE=postgresql (make test does)"
-    )
+    """Tests needing a server or a browser that is not here are skipped, with the reason, except
+    in CI, where they run and fail if what they need is missing."""
+    in_ci = bool(os.environ.get("CI"))
+    absent = {
+        "postgres": ENGINE != "postgresql"
+        and "PostgreSQL-only: run with TEST_DATABASE=postgresql (make test does)",
+        "redis": not os.environ.get("TEST_REDIS_URL")
+        and not in_ci
+        and "no Redis server (set TEST_REDIS_URL): RQ worker test not run",
+        "browser": not Path(CHROMIUM).exists()
+        and not in_ci
+        and f"Chromium not found at {CHROMIUM} (apt-get install chromium)",
+    }
     for item in items:
-        if "postgres" in item.keywords and ENGINE != "postgresql":
-            item.add_marker(skip_pg)
+        for marker, reason in absent.items():
+            if reason and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -181,10 +195,8 @@ def auth(client):
 def redis_url():
     """The Redis server for RQ tests: required in CI, skipped with a reason elsewhere."""
     url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI: TEST_REDIS_URL is not set (Redis must be reachable)")
-        pytest.skip("no Redis server (set TEST_REDIS_URL): RQ worker test not run")
+    if not url:  # only reached in CI (elsewhere the redis tests are skipped at collection)
+        pytest.fail("CI: TEST_REDIS_URL is not set (Redis must be reachable)")
     from redis import Redis
 
     connection = Redis.from_url(url)

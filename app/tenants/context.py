@@ -75,20 +75,21 @@ def tenant_bound(tenant_id: int) -> Iterator[None]:
     Nesting the same tenant is fine; another one is refused while a tenant is bound.
     """
     _refuse_switch(tenant_id)
-    token = _tenant_id.set(tenant_id)
-    _notify()
-    try:
+    with _binding(tenant_id):
         yield
-    finally:
-        _tenant_id.reset(token)
-        _notify()
 
 
 @contextmanager
 def without_tenant() -> Iterator[None]:
     """Run a block with no tenant bound (a platform job run in-process from within a request):
     tenant-scoped statements then fail instead of inheriting the request's tenant."""
-    token = _tenant_id.set(None)
+    with _binding(None):
+        yield
+
+
+@contextmanager
+def _binding(tenant_id: int | None) -> Iterator[None]:
+    token = _tenant_id.set(tenant_id)
     _notify()
     try:
         yield
