@@ -37,7 +37,7 @@ serve-setup: install
 
 run: serve-setup
 	@echo "Observatoire CPTS: http://127.0.0.1:$(PORT)/"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	@bash scripts/test.sh

@@ -15,7 +15,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
     from app.models import load_all
-    from app.security import headers
+    from app.security import headers, inputs
     from app.tenants import guard, postgres
 
     app = Flask(__name__, instance_relative_config=True)
@@ -36,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     observability.init_app(app)
+    inputs.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)
     errors.init_app(app)

@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -27,12 +28,36 @@ def _secret_key(instance_path: Path, env: str) -> str:
     return key_file.read_text().strip()
 
 
+def _base_url(env: str) -> str:
+    """The address people reach the product at: every link sent out (invitations) starts with it,
+    never with the Host header of the request that caused it."""
+    base = os.environ.get("BASE_URL", "").strip().rstrip("/")
+    if not base:
+        if env == "production":
+            raise ConfigError("BASE_URL must be set when APP_ENV=production (https://host)")
+        return "http://127.0.0.1:5000"
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ConfigError(f"BASE_URL must be scheme://host[:port] with no path: {base!r}")
+    return base
+
+
+def _trusted_hosts(base_url: str, env: str) -> list[str]:
+    """Host names the application answers to; any other Host header gets 400 (TRUSTED_HOSTS)."""
+    hosts = [urlsplit(base_url).hostname or ""]
+    hosts += [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if env != "production":
+        hosts += ["127.0.0.1", "localhost"]
+    return list(dict.fromkeys(hosts))
+
+
 def load_config(instance_path: str) -> dict:
     """Build the configuration mapping from the environment (never called at import time)."""
     instance = Path(instance_path)
     env = os.environ.get("APP_ENV", "development")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'observatoire.db'}"
     production = env == "production"
+    base_url = _base_url(env)
     return {
         "APP_ENV": env,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
@@ -55,14 +80,23 @@ def load_config(instance_path: str) -> dict:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30))),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 12))),
         "INVITATION_TTL": timedelta(days=7),
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        # Throttling (OWASP authentication cheat sheet): failures are counted per account and
+        # address, so nobody can lock an account from elsewhere; beyond the account-wide ceiling,
+        # addresses the account never logged in from share one attempt per interval (slowed, not
+        # locked); invitation links are guessed per address.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_ACCOUNT_CEILING": 50,
+        "LOGIN_SLOW_INTERVAL": timedelta(seconds=10),
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
+        "TOKEN_MAX_FAILURES_PER_ADDRESS": 10,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PREFERRED_URL_SCHEME": urlsplit(base_url).scheme,
+        "BASE_URL": base_url,
+        "TRUSTED_HOSTS": _trusted_hosts(base_url, env),
     }

@@ -1,4 +1,9 @@
-"""Request ids and structured log lines carrying the request id, the user and the tenant."""
+"""Request ids and structured log lines carrying the request id, the user and the tenant.
+
+Every field of a log line is made safe before it is written: control characters are escaped (an
+encoded newline in a URL cannot forge a line) and secrets carried in URLs (invitation tokens, API
+tokens) are replaced by `[secret]`.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,42 @@ from flask_login import current_user
 from app.tenants import context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+# URL segments that carry a secret, raw or percent-encoded (in a ?next= for instance).
+_SECRET_IN_URL = re.compile(r"((?:/|%2F)(?:invitation|tokens?)(?:/|%2F))[^/?#&\s]+", re.IGNORECASE)
 access_log = logging.getLogger("app.access")
 
 
-class RequestContextFilter(logging.Filter):
+def redact(text: str) -> str:
+    """Replace the secrets a URL may carry; for logs and audit records."""
+    return _SECRET_IN_URL.sub(r"\1[secret]", text)
+
+
+def loggable(value: object) -> str:
+    """A value as it may appear in a log line: secrets redacted, control characters escaped."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", redact(str(value)))
+
+
+class SafeFieldsFilter(logging.Filter):
+    """Rewrites the message of every record it sees into its loggable form."""
+
     def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = loggable(record.getMessage()), None
+        return True
+
+
+class RedactingFilter(logging.Filter):
+    """For the development server's own lines: its request lines keep the URL percent-encoded
+    (nothing to forge), but carry secrets; its banner keeps its colours."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), None
+        return True
+
+
+class RequestContextFilter(SafeFieldsFilter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        super().filter(record)
         record.request_id = "-"
         record.user = "-"
         record.tenant = context.bound_tenant_id() or "-"
@@ -27,6 +63,7 @@ class RequestContextFilter(logging.Filter):
             record.user = getattr(user, "id", "-") if user is not None else "-"
             tenant = g.get("tenant")
             record.tenant = tenant.slug if tenant is not None else record.tenant
+        record.user, record.tenant = loggable(record.user), loggable(record.tenant)
         return True
 
 
@@ -44,6 +81,10 @@ def _configure_logging(app: Flask) -> None:
         root.addHandler(handler)
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     root.propagate = True
+    # The development server's own request lines carry the raw path too.
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactingFilter())
 
 
 def _start_request() -> None:

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import NullPool
 
-from app.extensions import db
 from app.models.referential import Commune, Department, Epci, Region
 
 DATA_DIR = Path(str(files("app").joinpath("data/referentiel")))
@@ -22,22 +23,44 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def _upsert(model, key: str, rows: list[dict]) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _upsert(connection: Connection, model, key: str, rows: list[dict]) -> None:
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     for start in range(0, len(rows), BATCH):
         statement = insert(model.__table__)
         columns = {c: statement.excluded[c] for c in rows[0] if c != key}
-        db.session.execute(
+        connection.execute(
             statement.on_conflict_do_update(index_elements=[key], set_=columns),
             rows[start : start + BATCH],
         )
 
 
 def load_referential() -> dict[str, int]:
-    """Insert or update every region, department, EPCI and commune (idempotent)."""
-    _upsert(Region, "code", [{"code": r["code"], "name": r["nom"]} for r in _rows("regions.csv")])
+    """Insert or update every region, department, EPCI and commune (idempotent).
+
+    The referential belongs to the schema's owner, like the migrations: the application's own
+    role may only read it, so the load connects as the owner (MIGRATION_DATABASE_URL).
+    """
+    engine = create_engine(current_app.config["MIGRATION_DATABASE_URL"], poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            _load(connection)
+            return {
+                model.__tablename__: connection.scalar(select(func.count()).select_from(model))
+                for model in (Region, Department, Epci, Commune)
+            }
+    finally:
+        engine.dispose()
+
+
+def _load(connection: Connection) -> None:
     _upsert(
+        connection,
+        Region,
+        "code",
+        [{"code": r["code"], "name": r["nom"]} for r in _rows("regions.csv")],
+    )
+    _upsert(
+        connection,
         Department,
         "code",
         [
@@ -46,6 +69,7 @@ def load_referential() -> dict[str, int]:
         ],
     )
     _upsert(
+        connection,
         Epci,
         "siren",
         [
@@ -60,6 +84,7 @@ def load_referential() -> dict[str, int]:
         ],
     )
     _upsert(
+        connection,
         Commune,
         "code",
         [
@@ -75,8 +100,3 @@ def load_referential() -> dict[str, int]:
             for r in _rows("communes.csv")
         ],
     )
-    db.session.commit()
-    return {
-        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (Region, Department, Epci, Commune)
-    }

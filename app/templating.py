@@ -10,7 +10,7 @@ from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
 from app.i18n import N_
-from app.security.access import can_read_tenant
+from app.security.permissions import Action, can
 from app.tenants.schemas import STAGE_LABELS
 
 NARROW_NBSP = "\u202f"
@@ -70,5 +70,5 @@ def init_app(app: Flask) -> None:
     )
     app.add_template_global(plotly.__version__, "plotly_version")
     # Another CPTS is named only to those who may open it; the others see it anonymised.
-    app.add_template_global(lambda tenant: can_read_tenant(current_user, tenant), "may_read")
+    app.add_template_global(lambda tenant: can(current_user, Action.READ, tenant), "may_read")
     app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

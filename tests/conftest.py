@@ -6,6 +6,11 @@ from __future__ import annotations
 import contextvars
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,6 +72,7 @@ def make_app(database: databases.TestDatabase, **overrides):
         "REDIS_URL": None,
         "MAIL_SERVER": None,
         "SERVER_NAME": "localhost",
+        "BASE_URL": "http://localhost",
     }
     config.update(overrides)
     return create_app(config)
@@ -128,6 +134,42 @@ def app(migrated_app, database):
         db.session.remove()
     context.clear()
     _empty_tables(database)
+
+
+@pytest.fixture
+def server_process(app, database):
+    """The application served by gunicorn in a process of its own, on the test database, as in
+    production (several workers and threads): for what the test client cannot show, such as
+    requests racing each other."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database.app_url,
+        "MIGRATION_DATABASE_URL": database.owner_url,
+        "SECRET_KEY": "test-secret",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread"]
+    command += ["--threads", "16", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the application server did not start")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
 
 
 class RequestIsolatingClient(FlaskClient):

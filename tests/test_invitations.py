@@ -70,16 +70,16 @@ def accept(
 
 
 def test_president_invites_and_the_invitee_joins(app, client, president, caplog):
-    caplog.set_level(logging.WARNING, logger="app.users")
+    caplog.set_level(logging.INFO)
     login(client, email=president.email)
 
     response = invite(client, email=" Nouvelle@Test.FR ")
 
     assert response.status_code == 302 and response.location == USERS_PAGE
-    [logged] = [r.getMessage() for r in caplog.records if r.name == "app.users"]
-    link = LINK.search(logged).group(0)
     page = client.get(USERS_PAGE).get_data(as_text=True)
+    link = LINK.search(page).group(0)
     assert f"valable 7 jours : {link}" in page  # flashed, since no mail server is configured
+    assert link.rsplit("/", 1)[1] not in caplog.text  # never logged
     assert "nouvelle@test.fr" in page  # pending invitation
     with tenant_bound(president.grants[0].tenant_id):
         [invitation] = db.session.scalars(select(Invitation))
@@ -108,10 +108,11 @@ def test_president_invites_and_the_invitee_joins(app, client, president, caplog)
 
 
 def test_invitation_link_works_once(app, client, president):
-    _invitation, link = users.invite(
+    _invitation, token = users.invite(
         president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
     )
     db.session.commit()
+    link = f"/invitation/{token}"
     assert accept(client, link).status_code == 302
 
     for again in (new_client(app), client):
@@ -122,11 +123,12 @@ def test_invitation_link_works_once(app, client, president):
 
 def test_expired_invitation_is_refused(app, client, president):
     with tenant_bound(president.grants[0].tenant_id):
-        invitation, link = users.invite(
+        invitation, token = users.invite(
             president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
         )
         invitation.expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
+    link = f"/invitation/{token}"
 
     assert client.get(link).status_code == 404
     assert accept(client, link).status_code == 404
@@ -138,10 +140,11 @@ def test_unknown_token_is_404(client, president):
 
 
 def test_invitee_password_must_be_strong(client, president):
-    invitation, link = users.invite(
+    invitation, token = users.invite(
         president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
     )
     db.session.commit()
+    link = f"/invitation/{token}"
 
     response = accept(client, link, password="motdepasse123")
 
@@ -156,49 +159,59 @@ def test_invitee_password_must_be_strong(client, president):
     assert client.get(link).status_code == 200  # still usable
 
 
-def test_existing_account_accepts_with_its_own_password(app, client, president):
+def test_an_existing_account_signs_in_then_accepts(app, client, president):
     other = make_tenant("cpts-b")
     member = make_user("membre@test.fr", Role.VIEWER, tenant=other)
-    _invitation, link = users.invite(
+    _invitation, token = users.invite(
         president.grants[0].tenant, member.email, Role.COORDINATOR, president
     )
     db.session.commit()
+    link = f"/invitation/{token}"
 
-    refused = client.post(link, data={"password": "Pas-le-bon-mot-2026"})
+    refused = accept(client, link)
     assert refused.status_code == 400
-    assert (
-        field_error(refused.get_data(as_text=True), "password")
-        == "Mot de passe incorrect pour ce compte existant."
-    )
-    assert client.get("/t/cpts-b/").status_code == 302  # to /login
+    assert "connectez-vous pour accepter" in unescape(refused.get_data(as_text=True))
+    assert f"/login?next=/invitation/{token}" in client.get(link).get_data(as_text=True)
 
-    assert client.post(link, data={"password": PASSWORD}).status_code == 302
+    login(client, member.email)
+    page = client.get(link).get_data(as_text=True)
+    assert 'name="password"' not in page  # signed in: one button, nothing more to type
+    assert client.post(link).status_code == 302
     assert client.get("/t/cpts-a/").status_code == 200
     assert client.get("/t/cpts-b/").status_code == 200
     assert count(User) == 2
 
 
-def test_invitation_page_cannot_be_used_to_guess_a_password(app, client, president):
-    """Whoever holds the link must not get unlimited guesses at the existing account's password."""
+def test_the_invitation_page_never_checks_an_existing_accounts_password(app, client, president):
+    """Whoever holds the link learns nothing about the existing account's password: the page
+    answers the same to the right one and to a wrong one, and signs nobody in."""
     member = make_user("membre@test.fr", Role.VIEWER, tenant=make_tenant("cpts-b"))
-    _invitation, link = users.invite(
+    _invitation, token = users.invite(
         president.grants[0].tenant, member.email, Role.COORDINATOR, president
     )
     db.session.commit()
+    link = f"/invitation/{token}"
 
-    for _ in range(5):
-        assert client.post(link, data={"password": "Pas-le-bon-mot-2026"}).status_code == 400
-    refused = client.post(link, data={"password": PASSWORD})
+    answers = [accept(client, link, password=p) for p in ("Pas-le-bon-mot-2026", PASSWORD)]
 
-    assert refused.status_code == 429
-    assert "Trop de tentatives" in unescape(refused.get_data(as_text=True))
-    assert login(new_client(app), member.email).status_code == 429  # the account is protected
-    failures = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.action == "login_failed", AuditEvent.actor_id == member.id
-        )
-    ).all()
-    assert len(failures) == 5
+    assert [a.status_code for a in answers] == [400, 400]
+    assert client.get("/t/cpts-b/").status_code == 302  # to /login: nobody was signed in
+    assert count(User) == 2
+
+
+def test_someone_else_signed_in_is_turned_away(app, client, president):
+    _invitation, token = users.invite(
+        president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
+    )
+    db.session.commit()
+    login(client, president.email)
+
+    page = client.get(f"/invitation/{token}")
+
+    assert page.status_code == 403
+    assert "destinée à une autre adresse" in unescape(page.get_data(as_text=True))
+    assert client.post(f"/invitation/{token}").status_code == 403
+    assert users.find_user("nouvelle@test.fr") is None
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.VIEWER])

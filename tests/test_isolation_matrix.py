@@ -13,12 +13,28 @@ from app.blueprints import ACCESS_CLASSES
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Invitation, Role, RoleGrant
+from app.security.permissions import ROLE_ACTIONS, Action, required_action
+from app.services.users import invite
+from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
 from app.tenants.territory import territory_of
 from tests.factories import AGDE, BESANCON, NARBONNE, add_members, make_tenant, make_user
 
 SAFE = {"GET"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+# What each role may do to a CPTS it covers, written here independently of the code's table:
+# a change to the code's table that is not a change to this one fails the matrix.
+EXPECTED = {
+    "admin": set(Action),
+    "ars_76": {Action.READ, Action.REATTACH, Action.REVIEW, Action.EXPORT},
+    "cpam_11": {Action.READ, Action.REVIEW, Action.EXPORT},
+    "president_a": {Action.READ, Action.WRITE, Action.MANAGE_USERS, Action.EXPORT},
+    "coordinator_a": {Action.READ, Action.WRITE, Action.EXPORT},
+    "viewer_a": {Action.READ},
+}
+# Reviewers (ARS, CPAM) write review records and nothing else: no other write is theirs.
+REVIEWER_WRITES = {Action.REVIEW}
 
 
 def route_class(app, rule) -> str | None:
@@ -37,10 +53,34 @@ def test_every_route_is_classified(app):
     )
 
 
+def test_every_tenant_route_declares_its_action(app):
+    undeclared, read_writes = [], []
+    for rule in app.url_map.iter_rules():
+        if route_class(app, rule) not in ("tenant", "api"):
+            continue
+        action = required_action(app.view_functions[rule.endpoint])
+        if action is None:
+            undeclared.append(rule.rule)
+        elif action == Action.READ and rule.methods - SAFE - IGNORED_METHODS:
+            read_writes.append(rule.rule)
+    assert undeclared == [], f"declare @require(Action...) on {undeclared}"
+    assert read_writes == [], f"a route that changes data cannot need only READ: {read_writes}"
+
+
+def test_the_table_of_the_code_is_the_expected_one():
+    roles = {"admin": Role.ADMIN, "ars_76": Role.ARS, "cpam_11": Role.CPAM}
+    roles |= {"president_a": Role.PRESIDENT, "coordinator_a": Role.COORDINATOR}
+    roles |= {"viewer_a": Role.VIEWER}
+    assert {name: set(ROLE_ACTIONS[role]) for name, role in roles.items()} == EXPECTED
+    for reviewer in ("ars_76", "cpam_11"):
+        assert EXPECTED[reviewer] - {Action.READ, Action.EXPORT, Action.REATTACH} <= REVIEWER_WRITES
+
+
 @dataclass
 class World:
     tenant_a: object
     grant_a: object
+    invitation_id: int
     users: dict[str, str]
 
 
@@ -54,6 +94,8 @@ def world(app) -> World:
     make_user("viewer.a@test.fr", Role.VIEWER, tenant=tenant_a)
     users = {
         "president_a": president_a.email,
+        "coordinator_a": make_user("coord.a@test.fr", Role.COORDINATOR, tenant=tenant_a).email,
+        "viewer_a": "viewer.a@test.fr",
         "president_b": make_user("president.b@test.fr", Role.PRESIDENT, tenant=tenant_b).email,
         "ars_76": make_user("ars.76@test.fr", Role.ARS, region="76").email,
         "ars_27": make_user("ars.27@test.fr", Role.ARS, region="27").email,
@@ -61,11 +103,13 @@ def world(app) -> World:
         "cpam_25": make_user("cpam.25@test.fr", Role.CPAM, departments=("25", "34")).email,
         "admin": make_user("admin@test.fr", Role.ADMIN).email,
     }
-    grant_a = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == president_a.id))
     viewer_grant = db.session.scalar(
         select(RoleGrant).join(RoleGrant.user).where(RoleGrant.role == Role.VIEWER)
     )
-    return World(tenant_a, viewer_grant or grant_a, users)
+    invitation, _token = invite(tenant_a, "invited@test.fr", Role.VIEWER, president_a)
+    invitation_id = invitation.id
+    db.session.commit()
+    return World(tenant_a, viewer_grant, invitation_id, users)
 
 
 def sample_values(world: World) -> dict:
@@ -73,6 +117,7 @@ def sample_values(world: World) -> dict:
         "tenant": world.tenant_a.slug,
         "region": "76",
         "grant_id": world.grant_a.id,
+        "invitation_id": world.invitation_id,
         "version": plotly.__version__,
         "token": "not-a-real-token",
         "filename": "css/app.css",
@@ -88,18 +133,23 @@ def routes(app, world, *classes):
         missing = set(rule.arguments) - set(values)
         assert not missing, f"add a sample value for {missing} of {rule.rule} in sample_values()"
         path = rule.build({k: values[k] for k in rule.arguments})[1]
+        action = required_action(app.view_functions[rule.endpoint])
         for method in sorted(rule.methods - IGNORED_METHODS):
-            yield path, method
+            yield path, method, action
 
 
 def tenant_state() -> tuple:
     """Everything a write to tenant A could change."""
+    db.session.expire_all()
     tenant_a = db.session.scalar(select(Tenant).where(Tenant.slug == "cpts-a"))
+    with tenant_bound(tenant_a.id):
+        invitations = db.session.scalars(select(Invitation.revoked_at)).all()
     return (
         tuple(c.code for c in territory_of(tenant_a)),
         tenant_a.population,
+        tenant_a.department_code,
         db.session.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.active)),
-        db.session.scalar(select(func.count()).select_from(Invitation)),
+        tuple(invitations),
     )
 
 
@@ -113,7 +163,7 @@ def test_outsiders_get_404_on_every_tenant_route(app, world, auth, outsider):
     auth.login(world.users[outsider])
     before = tenant_state()
     checked = 0
-    for path, method in routes(app, world, "tenant", "api"):
+    for path, method, _action in routes(app, world, "tenant", "api"):
         response = call(auth.client, method, path)
         assert response.status_code == 404, f"{outsider} {method} {path} -> {response.status_code}"
         checked += 1
@@ -127,52 +177,48 @@ def test_outsiders_get_404_on_every_tenant_route(app, world, auth, outsider):
     assert denied == checked
 
 
-def test_cpam_of_the_department_reads_but_never_writes(app, world, auth):
-    auth.login(world.users["cpam_11"])
-    before = tenant_state()
-    for path, method in routes(app, world, "tenant", "api"):
-        response = call(auth.client, method, path)
-        if method in SAFE:
-            assert response.status_code in (200, 403), f"{method} {path}"
+@pytest.mark.parametrize("insider", sorted(EXPECTED))
+def test_insiders_may_do_exactly_what_their_role_allows(app, world, auth, insider):
+    """Every route and method, for every role covering CPTS A: allowed actions go through (200
+    for a page, anything but 403/404 for a write), the others get 403, audited, and write
+    nothing."""
+    auth.login(world.users[insider])
+    allowed = EXPECTED[insider]
+    refused = 0
+    for path, method, action in routes(app, world, "tenant", "api"):
+        status = call(auth.client, method, path).status_code
+        if action in allowed:
+            expected = (200,) if method in SAFE else (200, 302, 400)
+            assert status in expected, f"{insider} {method} {path} ({action}) -> {status}"
         else:
-            assert response.status_code == 403, f"cpam wrote with {method} {path}"
-    assert auth.client.get(f"/t/{world.tenant_a.slug}/").status_code == 200
-    assert tenant_state() == before
+            assert status == 403, f"{insider} {method} {path} ({action}) -> {status}"
+            refused += 1
     refusals = db.session.scalars(
         select(AuditEvent.tenant_id).where(AuditEvent.action == "action_denied")
     ).all()
-    assert refusals and set(refusals) == {world.tenant_a.id}
+    assert len(refusals) == refused and set(refusals) <= {world.tenant_a.id}
 
 
-def test_president_and_admin_read_every_tenant_page(app, world, auth):
-    for user in ("president_a", "admin"):
+def test_reviewers_and_viewers_change_nothing(app, world, auth):
+    for user in ("cpam_11", "viewer_a", "ars_76"):
         auth.login(world.users[user])
-        for path, method in routes(app, world, "tenant", "api"):
-            if method in SAFE:
-                assert call(auth.client, method, path).status_code == 200, f"{user} {path}"
+        before = tenant_state()
+        for path, method, _action in routes(app, world, "tenant", "api"):
+            call(auth.client, method, path)
+        assert tenant_state() == before, user
         auth.logout()
-
-
-def test_ars_of_the_region_reads_the_tenant_but_manages_nothing(app, world, auth):
-    auth.login(world.users["ars_76"])
-    before = tenant_state()
-    for path, method in routes(app, world, "tenant", "api"):
-        expected = (200, 403) if method in SAFE else (403,)
-        assert call(auth.client, method, path).status_code in expected, f"{method} {path}"
-    assert auth.client.get(f"/t/{world.tenant_a.slug}/").status_code == 200
-    assert tenant_state() == before
 
 
 @pytest.mark.parametrize("outsider", ["ars_27", "president_a", "cpam_11"])
 def test_regional_routes_are_404_outside_the_region(app, world, auth, outsider):
     auth.login(world.users[outsider])
-    for path, method in routes(app, world, "regional"):
+    for path, method, _action in routes(app, world, "regional"):
         assert call(auth.client, method, path).status_code == 404, f"{outsider} {method} {path}"
 
 
 def test_regional_routes_open_to_the_region(app, world, auth):
     auth.login(world.users["ars_76"])
-    for path, method in routes(app, world, "regional"):
+    for path, method, _action in routes(app, world, "regional"):
         if method in SAFE:
             assert call(auth.client, method, path).status_code == 200, path
 
@@ -180,19 +226,19 @@ def test_regional_routes_open_to_the_region(app, world, auth):
 @pytest.mark.parametrize("outsider", ["president_a", "ars_76", "cpam_11"])
 def test_admin_routes_are_404_for_everyone_else(app, world, auth, outsider):
     auth.login(world.users[outsider])
-    for path, method in routes(app, world, "admin"):
+    for path, method, _action in routes(app, world, "admin"):
         assert call(auth.client, method, path).status_code == 404, f"{outsider} {method} {path}"
 
 
 @pytest.mark.parametrize("outsider", ["president_a", "ars_76"])
 def test_cpam_routes_are_404_for_non_cpam(app, world, auth, outsider):
     auth.login(world.users[outsider])
-    for path, method in routes(app, world, "cpam"):
+    for path, method, _action in routes(app, world, "cpam"):
         assert call(auth.client, method, path).status_code == 404, f"{outsider} {method} {path}"
 
 
 def test_anonymous_users_are_sent_to_login_or_refused(app, world, client):
-    for path, method in routes(app, world, "tenant", "regional", "cpam", "admin", "api"):
+    for path, method, _action in routes(app, world, "tenant", "regional", "cpam", "admin", "api"):
         response = call(client, method, path)
         assert response.status_code in (302, 401), f"{method} {path} -> {response.status_code}"
         if response.status_code == 302:

@@ -80,16 +80,15 @@ def test_no_overlap_section_without_overlap(app, auth):
 
 
 def test_a_peer_is_named_only_to_users_who_may_open_it(app, auth):
-    from tests.factories import BESANCON
-
     mine = make_tenant("cpts-agde", (AGDE,))
-    make_tenant("cpts-doubs", (AGDE, BESANCON), name="CPTS Secrète Doubs", region_code="27")
+    # Narbonne holds most of the peer's population: it is attached to the Aude (11).
+    make_tenant("cpts-secrete", (NARBONNE, AGDE), name="CPTS Secrète Narbonnaise")
     make_user("viewer@test.fr", Role.VIEWER, tenant=mine)
-    make_user("viewer@test.fr", Role.ARS, region="76")  # a funder role, but not for that peer
+    make_user("viewer@test.fr", Role.CPAM, departments=("34",))  # a funder, not for that peer
     auth.login("viewer@test.fr")
     html = auth.client.get("/t/cpts-agde/").get_data(as_text=True)
     assert "une autre CPTS" in html and "Secrète" not in html
-    assert auth.client.get("/t/cpts-doubs/").status_code == 404
-    make_user("viewer@test.fr", Role.ARS, region="27")
+    assert auth.client.get("/t/cpts-secrete/").status_code == 404
+    make_user("viewer@test.fr", Role.CPAM, departments=("11",))
     html = auth.client.get("/t/cpts-agde/").get_data(as_text=True)
-    assert "CPTS Secrète Doubs" in html
+    assert "CPTS Secrète Narbonnaise" in html

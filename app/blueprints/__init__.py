@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.extensions import db, login_manager
 from app.models.referential import Region
-from app.security.access import can_read_region, is_admin, is_cpam
+from app.security.permissions import can_read_region, is_admin, is_cpam
 from app.tenants import resolver
 
 ACCESS_CLASSES = ("public", "tenant", "regional", "cpam", "admin", "api")

@@ -10,7 +10,14 @@ from app.cli.common import fail
 from app.extensions import db
 from app.models.referential import Department, Region
 from app.models.user import TENANT_ROLES, Role
-from app.services.users import UserError, create_user, find_user, grant_in_scope
+from app.services.users import (
+    UserError,
+    create_user,
+    find_user,
+    grant_in_scope,
+    provenance,
+    verify_address,
+)
 from app.tenants.models import Tenant
 
 group = AppGroup("users", help="Comptes utilisateurs et rôles.")
@@ -53,7 +60,14 @@ def _scope_errors(
     "--tenant", "tenant_slug", help="Identifiant de la CPTS (rôles president, coordinator, viewer)."
 )
 @click.option("--name", "full_name", default="")
-def create(email, password, role, region, department, tenant_slug, full_name) -> None:
+@click.option(
+    "--allow-unverified",
+    is_flag=True,
+    help="Accorder le rôle à un compte existant dont l'adresse n'est pas vérifiée.",
+)
+def create(
+    email, password, role, region, department, tenant_slug, full_name, allow_unverified
+) -> None:
     """Create a user (or add a role to an existing one) in one scope."""
     role = Role(role)
     errors, tenant = _scope_errors(role, region, department, tenant_slug)
@@ -61,7 +75,17 @@ def create(email, password, role, region, department, tenant_slug, full_name) ->
         fail(errors)
     user = find_user(email)
     if user is not None:
-        click.echo(f"{user.email} : compte existant, mot de passe inchangé.")
+        click.echo(f"{user.email} : compte existant ({provenance(user)}), mot de passe inchangé.")
+        if not user.email_verified and not allow_unverified:
+            fail(
+                {
+                    "email": [
+                        "l'adresse de ce compte n'est pas vérifiée : la personne qui l'a créé "
+                        "en connaît peut-être le mot de passe. Confirmez l'adresse avec sa "
+                        "titulaire (flask users verify), ou ajoutez --allow-unverified."
+                    ]
+                }
+            )
     else:
         try:
             user = create_user(email, password, full_name)
@@ -70,3 +94,16 @@ def create(email, password, role, region, department, tenant_slug, full_name) ->
     grant_in_scope(user, role, tenant=tenant, region_code=region, department_codes=department)
     db.session.commit()
     click.echo(f"{user.email} : rôle {role.value} accordé.")
+
+
+@group.command("verify")
+@click.option("--email", required=True)
+def verify(email: str) -> None:
+    """Confirm, after checking with its owner, that an account's address is theirs."""
+    user = find_user(email)
+    if user is None:
+        fail({"email": [f"aucun compte pour {email}."]})
+    click.echo(f"{user.email} : {provenance(user)}.")
+    verify_address(user, "operator")
+    db.session.commit()
+    click.echo(f"{user.email} : adresse confirmée.")

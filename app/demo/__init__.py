@@ -15,14 +15,20 @@ from app.demo.people import DemoMember, generate_members
 from app.extensions import db
 from app.models.member import Member
 from app.models.referential import Commune
-from app.models.user import Role
+from app.models.user import AccountOrigin, Role
 from app.reports.members import active_member_count
 from app.security.passwords import hash_password, password_problem, verify_password
 from app.services.users import UserError, create_user, find_user, grant_in_scope
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
 from app.tenants.services import TenantDataError, create_tenant
-from app.tenants.territory import TerritoryError, communes_by_code, communes_of_epcis, set_territory
+from app.tenants.territory import (
+    TerritoryError,
+    communes_by_code,
+    communes_of_epcis,
+    majority_department,
+    set_territory,
+)
 
 
 class DemoError(click.ClickException):
@@ -82,6 +88,7 @@ def _upsert_tenant(cpts: DemoCpts) -> Tenant:
         setattr(tenant, key, value)
     tenant.stage = cpts.stage
     tenant.finess = tenant.siren = None
+    tenant.department_code = majority_department(communes)
     set_territory(tenant, communes)
     return tenant
 
@@ -117,7 +124,7 @@ def _load_account(account: DemoAccount, presidents: dict[str, str]) -> str:
     full_name = account.full_name or presidents[account.tenant_slug or ""]
     user = find_user(email)
     if user is None:
-        user = create_user(email, PASSWORD, full_name)
+        user = create_user(email, PASSWORD, full_name, origin=AccountOrigin.DEMO)
     else:
         user.full_name, user.active = full_name, True
         if not verify_password(user.password_hash, PASSWORD)[0]:

@@ -27,6 +27,26 @@ class Role(enum.StrEnum):
 
 
 TENANT_ROLES = (Role.PRESIDENT, Role.COORDINATOR, Role.VIEWER)
+
+
+class AccountOrigin(enum.StrEnum):
+    """How an account came to exist: an operator's command, the demo, or an invitation link that
+    was e-mailed to the address (its owner opened it) or shown on screen to the inviter."""
+
+    CLI = "cli"
+    DEMO = "demo"
+    INVITATION_MAILED = "invitation_mailed"
+    INVITATION_SHOWN = "invitation_shown"
+
+
+class Delivery(enum.StrEnum):
+    """How an invitation link reached its invitee."""
+
+    PENDING = "pending"
+    MAILED = "mailed"
+    SHOWN = "shown"
+
+
 ROLE_ENUM = Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
@@ -42,6 +62,13 @@ class User(TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who created the account, how, and whether its owner has proved the address: an account
+    # created from a link shown to an inviter is not proved to belong to the address's owner.
+    created_via: Mapped[str] = mapped_column(String(20), default=AccountOrigin.CLI.value)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
@@ -62,6 +89,10 @@ class User(TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def active_grants(self) -> list[RoleGrant]:
@@ -109,16 +140,23 @@ class Invitation(TenantScoped, TimestampMixin, db.Model):
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    delivery: Mapped[str] = mapped_column(String(10), default=Delivery.PENDING.value)
 
     tenant: Mapped[Tenant] = relationship(lazy="joined")
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id], lazy="joined")
 
 
 class LoginAttempt(db.Model):
-    """Failed logins, kept for throttling per account and per address."""
+    """Password and invitation-link attempts, counted before they are checked (throttling)."""
 
     __tablename__ = "login_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="password")
     email: Mapped[str] = mapped_column(String(254), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import plotly.graph_objects as go
@@ -9,6 +10,12 @@ import plotly.graph_objects as go
 from app.reports.members import TenantRow
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+def plain(text: str) -> str:
+    """Text as plotly must receive it: plotly reads a subset of HTML (<a href>, <b>, <br>) in
+    labels, so anything from the data is escaped and shown as typed, never as a link."""
+    return html.escape(text, quote=False)
 
 
 def members_per_10k_figure(rows: list[TenantRow]) -> dict:
@@ -19,7 +26,7 @@ def members_per_10k_figure(rows: list[TenantRow]) -> dict:
     figure = go.Figure(
         go.Bar(
             x=[r.members_per_10k for r in ranked],
-            y=[r.tenant.name for r in ranked],
+            y=[plain(r.tenant.name) for r in ranked],
             orientation="h",
             marker_color=["#8a94a6" if r.tenant.fictitious else "#1f5fa8" for r in ranked],
             hovertemplate="%{y}<br>%{x} membres pour 10 000 habitants<extra></extra>",

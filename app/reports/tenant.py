@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.models.referential import Commune
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.referential import Commune, Department
 from app.reports.members import TenantRow, active_member_count
 from app.tenants.models import Tenant
-from app.tenants.territory import Overlap, overlaps_for_codes, territory_of
+from app.tenants.territory import (
+    Overlap,
+    overlaps_for_codes,
+    population_by_department,
+    territory_of,
+)
 
 
 @dataclass(frozen=True)
@@ -15,6 +23,15 @@ class TerritoryView:
     tenant: Tenant
     communes: list[Commune]
     overlaps: list[Overlap]
+
+
+@dataclass(frozen=True)
+class DepartmentShare:
+    """A department of the territory and the population the CPTS covers in it."""
+
+    code: str
+    name: str
+    population: int
 
 
 @dataclass(frozen=True)
@@ -26,6 +43,20 @@ def territory_view(tenant: Tenant) -> TerritoryView:
     communes = territory_of(tenant)
     overlaps = overlaps_for_codes({c.code for c in communes}, exclude_tenant_id=tenant.id)
     return TerritoryView(tenant, communes, overlaps)
+
+
+def department_shares(communes: list[Commune]) -> list[DepartmentShare]:
+    """The departments of a territory with the population covered in each, most populated first
+    (the first one is where most of the CPTS's population lives)."""
+    shares = population_by_department(communes)
+    names = dict(
+        db.session.execute(
+            select(Department.code, Department.name).where(
+                Department.code.in_([code for code, _ in shares])
+            )
+        ).all()
+    )
+    return [DepartmentShare(code, names.get(code, code), pop) for code, pop in shares]
 
 
 def tenant_facts(tenant: Tenant) -> TenantFacts:

@@ -1,8 +1,10 @@
-"""HTTP security headers on every response (quality bar 15): CSP, nosniff, referrer, HSTS."""
+"""HTTP security headers on every response (quality bar 15): CSP, nosniff, referrer, HSTS, and
+`Cache-Control: no-store` on everything but the static assets, so no page or API answer of a
+signed-in user is kept by a browser or a proxy."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CSP = "; ".join(
     [
@@ -21,7 +23,12 @@ CSP = "; ".join(
 )
 
 
+CACHEABLE_ENDPOINTS = frozenset({"static", "main.plotly_js"})
+
+
 def _add_headers(app: Flask, response: Response) -> Response:
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

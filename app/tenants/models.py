@@ -43,7 +43,7 @@ class Tenant(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # charts and lists name CPTS
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"), index=True)
     stage: Mapped[Stage] = mapped_column(
@@ -65,10 +65,9 @@ class Tenant(TimestampMixin, db.Model):
     department: Mapped[Department | None] = relationship(lazy="joined")
     seat: Mapped[Commune | None] = relationship(lazy="joined")
 
-    def set_figures(self, population: int, department_code: str | None) -> None:
+    def set_figures(self, population: int) -> None:
         self.population = population
         self.size_class = size_class_for(population)
-        self.department_code = department_code
         self.figures_updated_at = utcnow()
 
     def __repr__(self) -> str:

@@ -168,6 +168,12 @@ def rls_state(connection: Connection) -> str:
     return "enforced"
 
 
+# Tables the application only reads (the referential is loaded by the owner, like migrations),
+# and the audit trail, to which it may only append.
+READ_ONLY_TABLES = ("region", "department", "epci", "commune", "alembic_version")
+APPEND_ONLY_TABLES = ("audit_event",)
+
+
 def grant_app_role(connection: Connection, role: str) -> None:
     """Give the application role data access (never ownership) after a migration."""
     quoted = connection.dialect.identifier_preparer.quote(role)
@@ -176,3 +182,12 @@ def grant_app_role(connection: Connection, role: str) -> None:
         text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
     )
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+    existing = set(
+        connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+    )
+    for privileges, tables in (
+        ("INSERT, UPDATE, DELETE", READ_ONLY_TABLES),
+        ("UPDATE, DELETE", APPEND_ONLY_TABLES),
+    ):
+        if present := [t for t in tables if t in existing]:
+            connection.execute(text(f"REVOKE {privileges} ON {', '.join(present)} FROM {quoted}"))

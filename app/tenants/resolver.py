@@ -14,12 +14,11 @@ from sqlalchemy import select
 from werkzeug.local import LocalProxy
 
 from app.extensions import db
-from app.security.access import can_read_tenant, can_write_tenant
+from app.observability import redact
+from app.security.permissions import Action, can, required_action
 from app.services import audit
 from app.tenants.context import bind_tenant
 from app.tenants.models import Tenant
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 current_tenant: Tenant = LocalProxy(lambda: g.tenant)  # type: ignore[assignment]
 
@@ -36,11 +35,12 @@ def _push_slug(endpoint: str, values: dict) -> None:
 
 def deny(action: str = "access_denied", tenant: Tenant | None = None, **details) -> NoReturn:
     """Record the refusal, then answer 404 so the tenant's existence is not revealed."""
+    g.denial_recorded = True
     audit.record_now(
         action,
         outcome="denied",
         tenant_id=tenant.id if tenant is not None else None,
-        details={"path": request.path, **details},
+        details={"path": redact(request.path), **details},
         status_code=404,
     )
     abort(404)
@@ -49,11 +49,12 @@ def deny(action: str = "access_denied", tenant: Tenant | None = None, **details)
 def forbid(tenant: Tenant | None = None) -> NoReturn:
     """The user may read this CPTS but not do this here: record the refusal, answer 403."""
     tenant = tenant if tenant is not None else g.get("tenant")
+    g.denial_recorded = True
     audit.record_now(
         "action_denied",
         outcome="denied",
         tenant_id=tenant.id if tenant is not None else None,
-        details={"path": request.path, "method": request.method},
+        details={"path": redact(request.path), "method": request.method},
         status_code=403,
     )
     abort(403)
@@ -63,10 +64,11 @@ def resolve_tenant() -> None:
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
     if tenant is None:
         deny(slug=g.tenant_slug)
-    if not can_read_tenant(current_user, tenant):
+    if not can(current_user, Action.READ, tenant):
         deny("cross_tenant_attempt", tenant, slug=g.tenant_slug)
-    if request.method not in SAFE_METHODS and not can_write_tenant(current_user, tenant):
-        forbid(tenant)
+    action = required_action(current_app.view_functions.get(request.endpoint or ""))
+    if action is None or not can(current_user, action, tenant):
+        forbid(tenant)  # a route that declares nothing is refused: access fails closed
     g.tenant = tenant
     bind_tenant(tenant.id)
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.referential import Commune, Region
+from app.models.referential import Commune, Department, Region
 from app.services import audit
 from app.tenants.models import Tenant
 from app.tenants.schemas import TenantSchema
-from app.tenants.territory import TerritoryError, set_territory
+from app.tenants.territory import (
+    TerritoryError,
+    majority_department,
+    outside_region,
+    set_territory,
+    territory_of,
+)
 
 
 class TenantDataError(ValueError):
@@ -22,15 +28,24 @@ class TenantDataError(ValueError):
 
 
 def _unique(field: str, value, exclude_id: int | None = None) -> bool:
+    """Names compare without case or surrounding spaces: two CPTS may not be told apart by case."""
     if value is None:
         return True
-    query = select(Tenant.id).where(getattr(Tenant, field) == value)
+    column = getattr(Tenant, field)
+    query = select(Tenant.id).where(
+        func.lower(column) == value.strip().lower() if field == "name" else column == value
+    )
     if exclude_id is not None:
         query = query.where(Tenant.id != exclude_id)
     return db.session.scalar(query) is None
 
 
-UNIQUE_LABELS = {"slug": "Cet identifiant", "finess": "Ce FINESS", "siren": "Ce SIREN"}
+UNIQUE_LABELS = {
+    "slug": "Cet identifiant",
+    "name": "Ce nom",
+    "finess": "Ce FINESS",
+    "siren": "Ce SIREN",
+}
 EDITABLE = (
     "name",
     "stage",
@@ -72,13 +87,18 @@ def create_tenant(data: dict, communes: list[Commune]) -> Tenant:
         errors["territory"] = ["Le territoire doit comporter au moins une commune."]
     regions = {c.region_code for c in communes}
     if clean["region_code"] is None and len(regions) == 1:
-        clean["region_code"] = regions.pop()
+        clean["region_code"] = next(iter(regions))
     if clean["region_code"] is None or db.session.get(Region, clean["region_code"]) is None:
         errors["region_code"] = ["Région inconnue ou ambiguë : précisez le code de la région."]
+    elif outside := outside_region(clean["region_code"], communes):
+        errors["territory"] = [
+            f"{len(outside)} commune(s) hors de la région {clean['region_code']} : "
+            + ", ".join(f"{c.name} ({c.code})" for c in outside[:10])
+        ]
     errors.update(_seat_errors(clean, {c.code for c in communes}))
     if errors:
         raise TenantDataError(errors)
-    tenant = Tenant(**clean)
+    tenant = Tenant(**clean, department_code=majority_department(communes))
     db.session.add(tenant)
     db.session.flush()
     try:
@@ -112,3 +132,27 @@ def update_tenant(tenant: Tenant, data: dict, territory_codes: set[str]) -> dict
 
 def _text(value) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
+
+
+def reattach(tenant: Tenant, department_code: str) -> dict[str, list[str | None]]:
+    """Change the department of attachment, which decides the CPAM that follows the CPTS: for the
+    ARS of the region or an admin (the route says so), audited with before and after."""
+    department = db.session.get(Department, department_code or "")
+    if department is None or department.region_code != tenant.region_code:
+        raise TenantDataError(
+            {"department_code": ["Choisissez un département de la région de la CPTS."]}
+        )
+    if department.code not in {c.department_code for c in territory_of(tenant)}:
+        raise TenantDataError(
+            {
+                "department_code": [
+                    "Le territoire de la CPTS ne compte aucune commune de ce département."
+                ]
+            }
+        )
+    if department.code == tenant.department_code:
+        return {}
+    change = {"department_code": [tenant.department_code, department.code]}
+    tenant.department_code = department.code
+    audit.record("tenant_reattached", obj=tenant, tenant_id=tenant.id, details=change)
+    return change

@@ -61,12 +61,42 @@ def set_territory(tenant: Tenant, communes: list[Commune]) -> None:
     refresh_figures(tenant, communes)
 
 
+def outside_region(region_code: str, communes: Iterable[Commune]) -> list[Commune]:
+    return sorted((c for c in communes if c.region_code != region_code), key=lambda c: c.code)
+
+
+def _refuse_outside_region(tenant: Tenant, communes: Iterable[Commune]) -> None:
+    outside = outside_region(tenant.region_code, communes)
+    if outside:
+        listed = ", ".join(f"{c.name} ({c.code})" for c in outside[:10])
+        more = f" et {len(outside) - 10} autre(s)" if len(outside) > 10 else ""
+        raise TerritoryError(
+            f"Commune(s) hors de la région de la CPTS : {listed}{more}. Le territoire d'une CPTS "
+            "reste dans sa région (l'ARS qui la suit)."
+        )
+
+
 def change_territory(tenant: Tenant, add: list[Commune] = (), remove: Iterable[str] = ()) -> dict:
-    """Add communes (one by one or a whole EPCI) and remove others; returns what changed."""
+    """Add communes (one by one or a whole EPCI) and remove others; returns what changed.
+
+    The department of attachment (which CPAM follows the CPTS) never changes here: communes
+    must lie in the CPTS's region, and the last commune of that department stays.
+    """
+    _refuse_outside_region(tenant, add)
     current = {c.code: c for c in territory_of(tenant)}
     removed = sorted(set(remove) & set(current))
     if tenant.seat_commune_code in removed:
         raise TerritoryError("La commune du siège ne peut pas être retirée du territoire.")
+    kept = set(current) - set(removed) | {c.code for c in add}
+    if removed and not any(
+        c.department_code == tenant.department_code
+        for c in [*current.values(), *add]
+        if c.code in kept
+    ):
+        raise TerritoryError(
+            "Cette commune est la dernière du département de rattachement de la CPTS : seule "
+            "l'ARS ou un administrateur peut changer ce rattachement (la CPAM qui suit la CPTS)."
+        )
     added = sorted({c.code for c in add} - set(current))
     wanted = {**current, **{c.code: c for c in add}}
     for code in removed:
@@ -79,15 +109,24 @@ def change_territory(tenant: Tenant, add: list[Commune] = (), remove: Iterable[s
 
 
 def refresh_figures(tenant: Tenant, communes: list[Commune] | None = None) -> None:
-    """Population is the sum of the communes' municipal populations; the department is the one
-    holding most of that population (it decides which CPAM follows the CPTS)."""
+    """Population is the sum of the communes' municipal populations (size class follows)."""
     communes = territory_of(tenant) if communes is None else communes
+    tenant.set_figures(sum(c.population or 0 for c in communes))
+    db.session.flush()
+
+
+def population_by_department(communes: Iterable[Commune]) -> list[tuple[str, int]]:
+    """(department code, population) of a territory, most populated first."""
     by_department: Counter[str] = Counter()
     for commune in communes:
         by_department[commune.department_code] += commune.population or 0
-    department = by_department.most_common(1)[0][0] if by_department else None
-    tenant.set_figures(sum(by_department.values()), department)
-    db.session.flush()
+    return by_department.most_common()
+
+
+def majority_department(communes: Iterable[Commune]) -> str | None:
+    """The department holding most of the population: the attachment given at creation."""
+    ranked = population_by_department(communes)
+    return ranked[0][0] if ranked else None
 
 
 @dataclass(frozen=True)

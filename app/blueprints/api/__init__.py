@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.blueprints import scoped_blueprint
 from app.blueprints.api.schemas import TenantFactsSchema
 from app.reports.members import active_member_count
+from app.security.permissions import Action, require
 from app.tenants.resolver import current_tenant
 from app.tenants.territory import territory_of
 
@@ -12,6 +13,7 @@ bp = scoped_blueprint("api", __name__, "api", url_prefix="/api/v1/t/<tenant>")
 
 
 @bp.get("/")
+@require(Action.READ)
 def tenant():
     data = TenantFactsSchema().dump(
         {

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from app.blueprints import scoped_blueprint
-from app.blueprints.auth.forms import (
-    AcceptInvitationForm,
-    ExistingAccountForm,
-    LoginForm,
-    PasswordChangeForm,
-)
+from app.blueprints.auth.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
 from app.extensions import db
+from app.observability import redact
 from app.security import throttle
 from app.security.passwords import verify_password
 from app.security.redirects import local_path
@@ -46,7 +43,6 @@ def login():
         return render_template("auth/login.html", form=form), 429 if outcome == "throttled" else 401
     if upgraded:
         user.password_hash = upgraded
-    throttle.clear_failures(email)
     start_session(user)
     audit.record("login", obj=user, actor=user)
     db.session.commit()
@@ -88,10 +84,11 @@ def change_password():
 
 
 def _attempt(email: str, user, password: str) -> tuple[str, str | None]:
-    """One password attempt, throttled per account and address and audited: returns
+    """One password attempt, counted before it is checked, throttled and audited: returns
     ("ok" | "failed" | "throttled", the upgraded hash when the stored one is outdated)."""
     address = request.remote_addr or "-"
-    if throttle.is_throttled(email, address):
+    ticket = throttle.password_attempt(email, address)
+    if not ticket.allowed:
         audit.record_now(
             "login_throttled", outcome="denied", details={"email": email}, status_code=429
         )
@@ -99,8 +96,8 @@ def _attempt(email: str, user, password: str) -> tuple[str, str | None]:
     # An unknown address costs the same hash as a known one: timing tells nothing.
     ok, upgraded = verify_password(user.password_hash if user else None, password)
     if ok and user.active:
+        throttle.succeeded(ticket, email, address)
         return "ok", upgraded
-    throttle.record_failure(email, address)
     audit.record("login_failed", outcome="failure", actor=user, details={"email": email})
     db.session.commit()
     return "failed", None
@@ -116,32 +113,52 @@ def _prove_password(user, password: str, field: str, message: str) -> None:
         raise users.UserError(field, message)
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str):
+def _invitation_or_404(token: str):
+    """The invitation behind a link, the link counted per address before it is looked up: a
+    wrong, used, revoked or expired link is audited like any other denial."""
+    ticket = throttle.token_attempt(request.remote_addr or "-")
+    if not ticket.allowed:
+        audit.record_now("invitation_throttled", outcome="denied", status_code=429)
+        abort(429)
     invitation = users.open_invitation(token)
     if invitation is None:
+        g.denial_recorded = True
+        audit.record_now(
+            "invitation_link_refused",
+            outcome="denied",
+            details={"path": redact(request.path)},
+            status_code=404,
+        )
         abort(404)
-    existing = users.find_user(invitation.email)
-    form = ExistingAccountForm() if existing else AcceptInvitationForm()
+    throttle.succeeded(ticket)
+    return invitation
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """The page says no more than it must: the same form whether or not the address has an
+    account; a signed-in invitee confirms with one click, anyone else signed in is turned away."""
+    invitation = _invitation_or_404(token)
+    signed_in = current_user._get_current_object() if current_user.is_authenticated else None
+    if signed_in is not None and signed_in.email != invitation.email:
+        return render_template("auth/invitation.html", invitation=invitation, form=None), 403
+    form = FlaskForm() if signed_in is not None else AcceptInvitationForm()
     if form.validate_on_submit():
+        credentials = (
+            {}
+            if signed_in is not None
+            else {"password": form.password.data, "full_name": form.full_name.data or ""}
+        )
         try:
-            if existing is not None:
-                _prove_password(
-                    existing,
-                    form.password.data,
-                    "password",
-                    "Mot de passe incorrect pour ce compte existant.",
-                )
-            full_name = "" if existing else form.full_name.data or ""
-            user = users.accept_invitation(invitation, form.password.data, full_name)
+            user = users.accept_invitation(invitation, user=signed_in, **credentials)
         except users.UserError as error:
-            getattr(form, error.field, form.password).errors.append(str(error))
+            field = getattr(form, error.field, None)
+            (field.errors if field is not None else form.form_errors).append(str(error))
         else:
-            start_session(user)
+            if signed_in is None:
+                start_session(user)
             db.session.commit()
             flash(gettext("Bienvenue ! Votre accès à la CPTS est actif."), "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("workspace.home", tenant=invitation.tenant.slug))
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "auth/invitation.html", form=form, invitation=invitation, existing=existing
-    ), status
+    return render_template("auth/invitation.html", form=form, invitation=invitation), status

@@ -39,11 +39,3 @@ class AcceptInvitationForm(FlaskForm):
             EqualTo("password", _l("Les deux mots de passe diffèrent.")),
         ],
     )
-
-
-class ExistingAccountForm(FlaskForm):
-    """Accepting an invitation with an account that already exists: prove it is yours."""
-
-    password = PasswordField(
-        _l("Mot de passe de votre compte"), validators=[DataRequired(REQUIRED)]
-    )

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.blueprints import scoped_blueprint
 from app.reports.regional import tenant_rows, tenants_where
-from app.security.access import departments_of, is_admin
+from app.security.permissions import departments_of, is_admin
 from app.tenants.models import Tenant
 
 bp = scoped_blueprint("cpam", __name__, "cpam", url_prefix="/cpam")

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.jobs import queue_state
 from app.models.referential import Region
-from app.security.access import is_admin, is_cpam, regions_of
+from app.security.permissions import is_admin, is_cpam, regions_of
 from app.security.redirects import local_path
 from app.tenants.postgres import rls_state
 

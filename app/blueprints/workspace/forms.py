@@ -54,3 +54,9 @@ class IdentityForm(FlaskForm):
     seat_commune_code = SelectField(_l("Commune du siège"))
     contact_email = EmailField(_l("E-mail de contact"), validators=[Length(max=254)])
     contact_phone = StringField(_l("Téléphone"), validators=[Length(max=30)])
+
+
+class ReattachForm(FlaskForm):
+    """The department of attachment decides which CPAM follows the CPTS (ARS or admin only)."""
+
+    department_code = SelectField(_l("Département de rattachement"))
