@@ -39,11 +39,14 @@ run: serve-setup
 	@echo "Observatoire CPTS: http://127.0.0.1:$(PORT)/"
 	BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install-test
+test: install-test lint
 	@bash scripts/test.sh
 
+# ruff (lint and format) over the whole tree, mypy over app/.
 lint: install-test
-	$(VENV)/bin/ruff check app workers tests bench migrations
+	$(VENV)/bin/ruff check app workers tests bench migrations wsgi.py
+	$(VENV)/bin/ruff format --check app workers tests bench migrations wsgi.py
+	$(VENV)/bin/mypy
 
 bench: serve-setup
 	$(PY) bench/referential_load.py

@@ -1,17 +1,22 @@
-"""Error answers: an HTML page or the API's JSON envelope, never a stack trace (quality bar 17)."""
+"""Answers of the application: the API's envelope (`ok` and errors), error pages, never a stack
+trace; every refusal of a signed-in user is audited here."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from app.domain import DomainError
+from app.extensions import db
 from app.i18n import N_
 from app.observability import redact
 from app.services import audit
+from app.tenants.resolver import Denial
 
 log = logging.getLogger("app.errors")
 
@@ -32,29 +37,49 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def ok(data: object, meta: dict | None = None, status: int = 200):
+    """THE envelope of every successful API answer: {"data": ..., "meta": {...}}."""
+    body: dict[str, object] = {"data": data}
+    if meta:
+        body["meta"] = meta
+    return jsonify(body), status
+
+
 def error_response(status: int, message: str | None = None, fields: dict | None = None):
-    message = message or MESSAGES.get(status, N_("Erreur."))
+    """THE envelope of every refused API answer, {"error": {"status", "message", "fields"}}, or
+    the error page."""
+    message = gettext(message or MESSAGES.get(status, N_("Erreur.")))
     if wants_json():
-        body = {"error": {"status": status, "message": message}}
+        body: dict[str, object] = {"status": status, "message": message}
         if fields:
-            body["error"]["fields"] = fields
-        return jsonify(body), status
+            body["fields"] = fields
+        return jsonify({"error": body}), status
     return render_template("error.html", status=status, message=message), status
 
 
+def _domain_error(error: DomainError):
+    """Refused input that reached no form: 422 with the fields at fault (API), or the page."""
+    db.session.rollback()
+    if wants_json():
+        return error_response(422, fields=error.messages())
+    return error_response(400, error.summary())
+
+
 def _audit_denial(status: int) -> None:
-    """A route refused a signed-in user (an object of another CPTS, an action not theirs): record
-    it like every other denial, unless the refusal was recorded where it happened."""
+    """Every refusal of a route to a signed-in user is recorded the same way: with what the
+    refusing code named (g.denial: a cross-tenant attempt, an action not theirs), or as a plain
+    denial (an object of another CPTS looked up by id). Routes that do not exist are not."""
     if status not in (403, 404) or request.endpoint is None or g.get("denial_recorded"):
         return
     if not current_user or not current_user.is_authenticated:
         return
     tenant = g.get("tenant")
+    denial = g.get("denial") or Denial("access_denied", tenant.id if tenant else None)
     audit.record_now(
-        "access_denied",
+        denial.action,
         outcome="denied",
-        tenant_id=tenant.id if tenant is not None else None,
-        details={"path": redact(request.path), "method": request.method},
+        tenant_id=denial.tenant_id,
+        details={"path": redact(request.path), "method": request.method, **denial.details},
         status_code=status,
     )
 
@@ -86,13 +111,12 @@ def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
     log.exception("unhandled error", exc_info=error)
-    from app.extensions import db
-
     db.session.rollback()
     return error_response(InternalServerError.code)
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _http_error)

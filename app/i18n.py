@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 
 
 def N_(message: str) -> str:  # noqa: N802 - the usual gettext name for "mark, translate later"
@@ -11,5 +11,7 @@ def N_(message: str) -> str:  # noqa: N802 - the usual gettext name for "mark, t
 
 
 def select_locale() -> str:
-    chosen = session.get("lang")
-    return chosen if chosen in current_app.config["LANGUAGES"] else "fr"
+    """The language chosen in this browser session; French otherwise (and outside a request,
+    for commands and jobs)."""
+    chosen = session.get("lang") if has_request_context() else None
+    return str(chosen) if chosen in current_app.config["LANGUAGES"] else "fr"

@@ -54,16 +54,13 @@ class RedactingFilter(logging.Filter):
 class RequestContextFilter(SafeFieldsFilter):
     def filter(self, record: logging.LogRecord) -> bool:
         super().filter(record)
-        record.request_id = "-"
-        record.user = "-"
-        record.tenant = context.bound_tenant_id() or "-"
+        request_id, user, tenant = "-", "-", context.bound_tenant_id() or "-"
         if has_request_context():
-            record.request_id = g.get("request_id", "-")
-            user = current_user if g.get("_login_user") is not None else None
-            record.user = getattr(user, "id", "-") if user is not None else "-"
-            tenant = g.get("tenant")
-            record.tenant = tenant.slug if tenant is not None else record.tenant
-        record.user, record.tenant = loggable(record.user), loggable(record.tenant)
+            request_id = g.get("request_id", "-")
+            signed_in = current_user if g.get("_login_user") is not None else None
+            user = getattr(signed_in, "id", "-") if signed_in is not None else "-"
+            tenant = g.tenant.slug if g.get("tenant") is not None else tenant
+        record.__dict__.update(request_id=request_id, user=loggable(user), tenant=loggable(tenant))
         return True
 
 

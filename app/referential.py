@@ -45,7 +45,9 @@ def load_referential() -> dict[str, int]:
         with engine.begin() as connection:
             _load(connection)
             return {
-                model.__tablename__: connection.scalar(select(func.count()).select_from(model))
+                model.__tablename__: int(
+                    connection.scalar(select(func.count()).select_from(model)) or 0
+                )
                 for model in (Region, Department, Epci, Commune)
             }
     finally:

@@ -1,7 +1,7 @@
 """Login sessions: loading the user, starting and ending sessions, idle and absolute timeouts.
 
 A session is bound to the user's `session_version`: logout, password change and deactivation
-bump it, so every other session of that user stops working at its next request (quality bar 8).
+bump it, so every other session of that user stops working at its next request.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from flask import Flask, current_app, flash, session
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
+from app.columns import utcnow
 from app.extensions import db, login_manager
-from app.models.base import utcnow
 from app.models.user import User
 
 
@@ -29,7 +29,10 @@ def load_user(session_id: str) -> User | None:
 
 
 def start_session(user: User) -> None:
-    session.clear()  # a fresh session at login: nothing carried over from before
+    language = session.get("lang")
+    session.clear()  # a fresh session at login: nothing carried over but the chosen language
+    if language:
+        session["lang"] = language
     session.permanent = True
     login_user(user)
     now = int(time.time())

@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 import plotly
 from flask import Flask
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import get_locale, gettext, to_user_timezone
 from flask_login import current_user
 
 from app.i18n import N_
+from app.schemas.tenant import STAGE_LABELS
 from app.security.permissions import Action, can
-from app.tenants.schemas import STAGE_LABELS
 
 NARROW_NBSP = "\u202f"
 SIZE_CLASS_LABELS = {
@@ -54,16 +54,11 @@ def date_fr(value: date | datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import gettext
-
-    from app.blueprints.main import spaces_of
-
     app.add_template_filter(number)
     app.add_template_filter(decimal)
     app.add_template_filter(percent)
     app.add_template_filter(date_fr)
     app.add_template_filter(lambda stage: gettext(STAGE_LABELS[stage]), "stage_label")
-    app.add_template_global(lambda: spaces_of(current_user), "nav_spaces")
     app.add_template_global(
         lambda size: gettext(SIZE_CLASS_LABELS[size]) if size in SIZE_CLASS_LABELS else "",
         "size_class_label",

@@ -16,9 +16,6 @@ except OSError:
 PYEOF
 }
 
-echo "== lint (ruff)"
-.venv/bin/ruff check app workers tests bench migrations wsgi.py || status=1
-
 redis_url=""
 if reachable 127.0.0.1 6379; then
   redis_url="redis://127.0.0.1:6379/15"

@@ -191,7 +191,7 @@ def runner(app):
 
 
 class SqlCounter:
-    """Counts the SQL statements the application sends (quality bar 23)."""
+    """Counts the SQL statements the application sends."""
 
     def __init__(self, engine):
         self.engine, self.statements = engine, []

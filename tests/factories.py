@@ -7,11 +7,11 @@ from datetime import date
 from app.extensions import db
 from app.models.member import Member, Profession
 from app.models.user import Role, User
+from app.services.tenants import create_tenant
+from app.services.territory import communes_by_code
 from app.services.users import create_user, find_user, grant_in_scope
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
-from app.tenants.services import create_tenant
-from app.tenants.territory import communes_by_code
 
 PASSWORD = "Test-password-2026!"
 

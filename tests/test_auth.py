@@ -1,4 +1,4 @@
-"""Login, throttling, sessions and passwords (quality bar 8, 9, 11, 12, 16)."""
+"""Login, throttling, sessions and passwords."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`flask tenants create` and `flask users create`: good input works; bad input names the option
-at fault, exits non-zero and writes nothing (quality bar 22)."""
+at fault, exits non-zero and writes nothing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.audit import AuditEvent
+from app.models.territory import TerritoryCommune
 from app.models.user import Role, RoleGrant, User
 from app.tenants.context import unscoped
-from app.tenants.models import Tenant, TerritoryCommune
+from app.tenants.models import Tenant
 from tests.factories import NARBONNE, PASSWORD, make_tenant
 
 GRAND_NARBONNE = "241100593"  # CA Le Grand Narbonne: 37 communes

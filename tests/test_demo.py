@@ -10,13 +10,14 @@ from app.demo import load_demo
 from app.extensions import db
 from app.identifiers import luhn_ok
 from app.models.member import Member
+from app.models.territory import TerritoryCommune
 from app.models.user import Role, RoleGrant, User
 from app.reports.members import active_member_count
+from app.rollups.territory import overlaps
 from app.security.passwords import verify_password
 from app.services.users import find_user
 from app.tenants.context import tenant_bound, unscoped
-from app.tenants.models import Tenant, TerritoryCommune
-from app.tenants.territory import overlaps
+from app.tenants.models import Tenant
 
 POPULATIONS = {
     "agde": 69_339,
@@ -32,8 +33,7 @@ def _tenant(slug: str) -> Tenant:
 
 
 def _active(slug: str, day: date | None = None) -> int:
-    with tenant_bound(_tenant(slug).id):
-        return active_member_count(day)
+    return active_member_count(_tenant(slug), day)
 
 
 def _snapshot() -> dict[str, list]:
@@ -125,7 +125,7 @@ def test_demo_accounts_and_overlap(app):
     cpam = find_user("cpam.aude@demo.observatoire-cpts.fr")
     assert sorted(g.department_code for g in cpam.grants) == ["11", "34"]
     shared = overlaps(_tenant("grand-narbonne"))
-    assert [(o.commune.code, o.other_slug) for o in shared] == [
+    assert [(o.commune.code, o.other.slug) for o in shared] == [
         ("11264", "fictive-corbieres-minervois")
     ]
 

@@ -1,5 +1,5 @@
 """HTTP hardening: security headers, CSRF on every state change, error pages without internals,
-the health check and request ids (quality bar 10, 15, 17)."""
+the health check and request ids."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from html import unescape
 
 import plotly
 import pytest
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Role
@@ -211,10 +213,38 @@ def failing_app(extra_app):
     def bad_sql():
         db.session.execute(text("SELECT secret_column FROM no_such_table"))
 
+    def refused_input():
+        raise DomainError({"email": [_l("Adresse e-mail invalide.")], "name": ["Trop court."]})
+
     application.add_url_rule("/crash", "crash", crash)
     application.add_url_rule("/sql", "sql", bad_sql)
     application.add_url_rule("/api/v1/crash", "api_crash", crash)
+    application.add_url_rule("/api/v1/refused", "api_refused", refused_input)
+    application.add_url_rule("/refused", "refused", refused_input)
     return application
+
+
+def test_refused_input_is_a_422_envelope_in_the_api_and_a_400_page_elsewhere(failing_app):
+    client = failing_app.test_client()
+
+    api = client.get("/api/v1/refused")
+    page = client.get("/refused")
+
+    assert api.status_code == 422
+    assert api.get_json() == {
+        "error": {
+            "status": 422,
+            "message": "Données invalides.",
+            "fields": {"email": ["Adresse e-mail invalide."], "name": ["Trop court."]},
+        }
+    }
+    assert page.status_code == 400
+    assert "Adresse e-mail invalide. Trop court." in unescape(page.get_data(as_text=True))
+    client.post("/langue", data={"lang": "en"})
+    english = client.get("/api/v1/refused").get_json()["error"]
+    assert english["message"] == "Invalid data." and english["fields"]["email"] == [
+        "Invalid e-mail address."
+    ]
 
 
 @pytest.mark.parametrize("path", ["/crash", "/sql"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models.user import Role
-from tests.factories import make_tenant, make_user
+from tests.factories import PASSWORD, make_tenant, make_user
 
 
 def test_french_by_default_and_english_on_request(app, client):
@@ -53,3 +53,21 @@ def test_every_ui_string_has_an_english_translation():
     missing = sorted(m for m in found if not (catalog.get(m) and catalog.get(m).string))
     fuzzy = sorted(m.id for m in catalog if m.id and m.fuzzy)
     assert missing == [] and fuzzy == []
+
+
+def test_refusals_speak_the_language_of_the_page(app, client, auth):
+    """Messages of the services are translated where they are shown, not fixed in French."""
+    tenant = make_tenant("cpts-a", ("11262",))
+    make_user("p@test.fr", Role.PRESIDENT, tenant=tenant)
+    client.post("/langue", data={"lang": "en"})
+
+    refused = client.post("/login", data={"email": "p@test.fr", "password": "Wrong-2026-pass"})
+    assert "Wrong e-mail address or password." in refused.get_data(as_text=True)
+    auth.login("p@test.fr")
+    unknown = client.post("/t/cpts-a/territoire", data={"communes": "99999"})
+    assert "Unknown INSEE code(s): 99999" in unknown.get_data(as_text=True)
+    weak = client.post(
+        "/compte/mot-de-passe",
+        data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
+    )
+    assert "The password must have at least 12 characters." in weak.get_data(as_text=True)

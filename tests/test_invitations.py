@@ -11,11 +11,11 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from app.columns import utcnow
 from app.extensions import db
 from app.models.audit import AuditEvent
-from app.models.base import utcnow
 from app.models.user import Invitation, Role, RoleGrant, User
-from app.services import users
+from app.services import access, users
 from app.tenants.context import tenant_bound
 from tests.conftest import RequestIsolatingClient
 from tests.factories import PASSWORD, make_tenant, make_user
@@ -108,7 +108,7 @@ def test_president_invites_and_the_invitee_joins(app, client, president, caplog)
 
 
 def test_invitation_link_works_once(app, client, president):
-    _invitation, token = users.invite(
+    _invitation, token = access.invite(
         president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
     )
     db.session.commit()
@@ -123,7 +123,7 @@ def test_invitation_link_works_once(app, client, president):
 
 def test_expired_invitation_is_refused(app, client, president):
     with tenant_bound(president.grants[0].tenant_id):
-        invitation, token = users.invite(
+        invitation, token = access.invite(
             president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
         )
         invitation.expires_at = utcnow() - timedelta(minutes=1)
@@ -140,7 +140,7 @@ def test_unknown_token_is_404(client, president):
 
 
 def test_invitee_password_must_be_strong(client, president):
-    invitation, token = users.invite(
+    invitation, token = access.invite(
         president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
     )
     db.session.commit()
@@ -162,7 +162,7 @@ def test_invitee_password_must_be_strong(client, president):
 def test_an_existing_account_signs_in_then_accepts(app, client, president):
     other = make_tenant("cpts-b")
     member = make_user("membre@test.fr", Role.VIEWER, tenant=other)
-    _invitation, token = users.invite(
+    _invitation, token = access.invite(
         president.grants[0].tenant, member.email, Role.COORDINATOR, president
     )
     db.session.commit()
@@ -186,7 +186,7 @@ def test_the_invitation_page_never_checks_an_existing_accounts_password(app, cli
     """Whoever holds the link learns nothing about the existing account's password: the page
     answers the same to the right one and to a wrong one, and signs nobody in."""
     member = make_user("membre@test.fr", Role.VIEWER, tenant=make_tenant("cpts-b"))
-    _invitation, token = users.invite(
+    _invitation, token = access.invite(
         president.grants[0].tenant, member.email, Role.COORDINATOR, president
     )
     db.session.commit()
@@ -200,7 +200,7 @@ def test_the_invitation_page_never_checks_an_existing_accounts_password(app, cli
 
 
 def test_someone_else_signed_in_is_turned_away(app, client, president):
-    _invitation, token = users.invite(
+    _invitation, token = access.invite(
         president.grants[0].tenant, "nouvelle@test.fr", Role.VIEWER, president
     )
     db.session.commit()

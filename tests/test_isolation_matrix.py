@@ -1,4 +1,4 @@
-"""The isolation matrix (quality bar 1, 3, 6): generated from app.url_map, so every route any
+"""The isolation matrix: generated from app.url_map, so every route any
 later feature adds is classified and checked against every kind of outsider automatically."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Invitation, Role, RoleGrant
 from app.security.permissions import ROLE_ACTIONS, Action, required_action
-from app.services.users import invite
+from app.services.access import invite
+from app.services.territory import territory_of
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
-from app.tenants.territory import territory_of
 from tests.factories import AGDE, BESANCON, NARBONNE, add_members, make_tenant, make_user
 
 SAFE = {"GET"}
@@ -246,7 +246,7 @@ def test_anonymous_users_are_sent_to_login_or_refused(app, world, client):
 
 
 def test_pages_and_api_of_b_contain_nothing_of_a(app, world, auth):
-    """Quality bar 2: B's lists and API answers hold no row of A (commune, count, name)."""
+    """B's lists and API answers hold no row of A (commune, count, name)."""
     auth.login(world.users["president_b"])
     tenant_b = db.session.scalar(select(Tenant).where(Tenant.slug == "cpts-b"))
     for path in (

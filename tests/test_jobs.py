@@ -18,7 +18,7 @@ from app.models.job import JobRecord
 from app.tenants.models import Tenant
 from tests.factories import AGDE, make_tenant
 
-REFRESH = "app.tenants.jobs.refresh_tenant_figures"
+REFRESH = "app.jobs.tenants.refresh_tenant_figures"
 ROOT = Path(__file__).resolve().parent.parent
 
 

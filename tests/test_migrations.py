@@ -1,4 +1,4 @@
-"""Migrations (quality bar 21): one head; empty -> head; models and migrations agree; round trip."""
+"""Migrations: one head; empty -> head; models and migrations agree; round trip."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SQL statements per page (quality bar 23): a fixed ceiling, whatever the number of tenants or members."""
+"""SQL statements per page: a fixed ceiling, whatever the number of tenants or members."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PostgreSQL row-level security, the second wall behind the ORM guard (quality bar 4, 5)."""
+"""PostgreSQL row-level security, the second wall behind the ORM guard."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from app.tenants.models import TenantScoped
 from app.tenants.postgres import role_problems
+from app.tenants.scoped import TenantScoped
 from tests.factories import AGDE, add_members, make_tenant
 
 pytestmark = pytest.mark.postgres

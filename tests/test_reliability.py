@@ -1,4 +1,4 @@
-"""Reliability (quality bar 20): after PostgreSQL drops every connection, the next requests work
+"""Reliability: after PostgreSQL drops every connection, the next requests work
 without restarting the application."""
 
 from __future__ import annotations

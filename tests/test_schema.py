@@ -1,4 +1,4 @@
-"""Schema rules for tenant tables (quality bar 5): uniques and foreign keys include tenant_id."""
+"""Schema rules for tenant tables: uniques and foreign keys include tenant_id."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
 from app.extensions import db
 from app.models.member import Member, Profession
 from app.tenants.context import tenant_bound
-from app.tenants.models import TenantScoped
+from app.tenants.scoped import TenantScoped
 from tests.factories import AGDE, make_tenant
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Invitation, Role, RoleGrant, User
-from app.services import users
+from app.services import access, users
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
 from tests.conftest import RequestIsolatingClient
@@ -451,7 +451,7 @@ def test_an_encoded_newline_cannot_forge_a_log_line(app, client, caplog):
 
 def test_invitation_tokens_are_redacted_in_the_logs(app, tenant, president, caplog):
     caplog.set_level(logging.INFO)
-    _invitation, token = users.invite(tenant, "x@test.fr", Role.VIEWER, president)
+    _invitation, token = access.invite(tenant, "x@test.fr", Role.VIEWER, president)
     db.session.commit()
     new_client(app).get(f"/invitation/{token}")
     new_client(app).get(f"/login?next=%2Finvitation%2F{token}")

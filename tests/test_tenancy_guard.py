@@ -10,10 +10,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models.member import Member, Profession
+from app.models.territory import TerritoryCommune
 from app.models.user import Invitation, Role
-from app.reports.members import active_member_counts_by_tenant
+from app.rollups.members import active_member_counts_by_tenant
 from app.tenants.context import TenancyError, tenant_bound, unscoped
-from app.tenants.models import Tenant, TerritoryCommune
+from app.tenants.models import Tenant
 from tests.factories import AGDE, add_members, make_tenant, make_user
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.models.user import Role
+from app.rollups.territory import overlaps
+from app.services.territory import territory_of
 from app.tenants.models import size_class_for
-from app.tenants.territory import overlaps, territory_of
 from tests.factories import AGDE, NARBONNE, make_tenant, make_user
 
 BESSAN = "34031"
@@ -43,10 +44,10 @@ def test_overlap_is_detected_from_both_sides(app):
     alone = make_tenant("cpts-narbonne", (NARBONNE,))
 
     [seen_by_first] = overlaps(first)
-    assert (seen_by_first.commune.code, seen_by_first.other_slug) == (AGDE, "cpts-agathois")
-    assert seen_by_first.other_name == "CPTS de l'Agathois"
+    assert (seen_by_first.commune.code, seen_by_first.other.slug) == (AGDE, "cpts-agathois")
+    assert seen_by_first.other.name == "CPTS de l'Agathois"
     [seen_by_second] = overlaps(second)
-    assert (seen_by_second.commune.code, seen_by_second.other_slug) == (AGDE, "cpts-littoral")
+    assert (seen_by_second.commune.code, seen_by_second.other.slug) == (AGDE, "cpts-littoral")
     assert overlaps(alone) == []
 
 

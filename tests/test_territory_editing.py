@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.audit import AuditEvent
+from app.models.territory import TerritoryCommune
 from app.models.user import Role
+from app.services.territory import territory_of
 from app.tenants.context import tenant_bound
-from app.tenants.models import Tenant, TerritoryCommune
-from app.tenants.territory import territory_of
+from app.tenants.models import Tenant
 from tests.factories import AGDE, NARBONNE, make_tenant, make_user
 
 BESSAN = "34031"

@@ -1,1 +1,1 @@
-"""Background workers: the RQ entry point and the runner that executes recorded jobs."""
+"""Background workers: the RQ entry point (python -m workers); the runner lives in app.jobs."""

@@ -1,14 +1,24 @@
-"""Blueprints by area. Each declares its access class, which the isolation matrix reads."""
+"""Blueprints by area. Each declares its access class, which the isolation matrix reads; tenant
+routes also declare the action they need (app.security.permissions.require)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
 
 from app.extensions import db, login_manager
 from app.models.referential import Region
-from app.security.permissions import can_read_region, is_admin, is_cpam
+from app.security.permissions import (
+    Action,
+    can,
+    can_read_region,
+    is_admin,
+    is_cpam,
+    required_action,
+)
 from app.tenants import resolver
+from app.tenants.models import Tenant
+from app.tenants.resolver import Access
 
 ACCESS_CLASSES = ("public", "tenant", "regional", "cpam", "admin", "api")
 
@@ -19,6 +29,17 @@ def _login_required():
             abort(401)
         return login_manager.unauthorized()
     return None
+
+
+def authorize_tenant(tenant: Tenant) -> Access:
+    """Hidden from whoever may not read the CPTS; forbidden to whoever may read it but not do
+    what the route declares (a route that declares nothing is forbidden to all: fail closed)."""
+    if not can(current_user, Action.READ, tenant):
+        return Access.HIDDEN
+    action = required_action(current_app.view_functions.get(request.endpoint or ""))
+    if action is None or not can(current_user, action, tenant):
+        return Access.FORBIDDEN
+    return Access.ALLOWED
 
 
 def _require(check) -> None:
@@ -52,7 +73,7 @@ def scoped_blueprint(name: str, import_name: str, access: str, url_prefix: str =
         return bp
     bp.before_request(_login_required)
     if access in ("tenant", "api"):
-        resolver.attach(bp)
+        resolver.attach(bp, authorize_tenant)
     elif access == "regional":
         bp.url_value_preprocessor(_pull_region)
         bp.url_defaults(_push_region)

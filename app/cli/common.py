@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import NoReturn
+
 import click
 
+from app.domain import DomainError
 from app.extensions import db
 
 
-def fail(errors: dict[str, list[str]] | str) -> None:
-    """Roll back, print the errors by option name and exit non-zero."""
+def fail(
+    errors: DomainError | Mapping[str, list], options: Mapping[str, str] | None = None
+) -> NoReturn:
+    """Roll back, print the messages by option name and exit non-zero. `options` renames a
+    field to the option that carries it (seat_commune_code -> seat)."""
     db.session.rollback()
-    if isinstance(errors, str):
-        raise click.ClickException(errors)
+    error = errors if isinstance(errors, DomainError) else DomainError(errors)
     lines = [
-        f"--{field.replace('_', '-')} : {' '.join(messages)}" for field, messages in errors.items()
+        f"--{(options or {}).get(field, field).replace('_', '-')} : {' '.join(messages)}"
+        for field, messages in error.messages().items()
     ]
     raise click.ClickException("\n".join(["données refusées, rien n'a été écrit :", *lines]))

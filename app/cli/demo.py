@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.demo import load_demo
+
 group = AppGroup("demo", help="Données de démonstration.")
 
 
@@ -13,8 +15,6 @@ group = AppGroup("demo", help="Données de démonstration.")
 @click.option("--force", is_flag=True, help="Accepter de charger la démo en production.")
 def load(force: bool) -> None:
     """Create or refresh the demo CPTS, members and users, then print the demo logins."""
-    from app.demo import load_demo
-
     if current_app.config["APP_ENV"] == "production" and not force:
         raise click.ClickException(
             "APP_ENV=production : la démonstration crée un administrateur au mot de passe publié. "

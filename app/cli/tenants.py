@@ -7,17 +7,13 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.cli.common import fail
+from app.domain import DomainError
 from app.extensions import db
 from app.jobs import enqueue
+from app.rollups.territory import overlaps
+from app.services.tenants import create_tenant
+from app.services.territory import communes_by_code, communes_of_epcis, split_codes
 from app.tenants.models import Stage, Tenant
-from app.tenants.services import TenantDataError, create_tenant
-from app.tenants.territory import (
-    TerritoryError,
-    communes_by_code,
-    communes_of_epcis,
-    overlaps,
-    split_codes,
-)
 
 group = AppGroup("tenants", help="CPTS (tenants) de la plateforme.")
 
@@ -42,6 +38,7 @@ def create(communes: tuple[str, ...], epci: tuple[str, ...], **data) -> None:
     """Create a CPTS on its territory (communes by INSEE code, or whole EPCI)."""
     if bool(communes) == bool(epci):
         fail({"communes": ["indiquez soit --communes, soit --epci (l'un des deux)."]})
+    territory_option = "communes" if communes else "epci"
     try:
         territory = (
             communes_by_code(split_codes(" ".join(communes)))
@@ -49,18 +46,8 @@ def create(communes: tuple[str, ...], epci: tuple[str, ...], **data) -> None:
             else communes_of_epcis(split_codes(" ".join(epci)))
         )
         tenant = create_tenant(data, territory)
-    except TerritoryError as error:
-        fail({"communes" if communes else "epci": [str(error)]})
-    except TenantDataError as error:
-        territory_option = "communes" if communes else "epci"
-        fail(
-            {
-                territory_option
-                if field == "territory"
-                else OPTION_OF_FIELD.get(field, field): messages
-                for field, messages in error.errors.items()
-            }
-        )
+    except DomainError as error:
+        fail(error, {**OPTION_OF_FIELD, "territory": territory_option})
     db.session.commit()
     click.echo(
         f"CPTS « {tenant.name} » créée : /t/{tenant.slug}/ — {len(territory)} communes, "
@@ -69,7 +56,7 @@ def create(communes: tuple[str, ...], epci: tuple[str, ...], **data) -> None:
     for overlap in overlaps(tenant):
         click.echo(
             f"  chevauchement : {overlap.commune.name} ({overlap.commune.code}) "
-            f"appartient aussi à {overlap.other_name}"
+            f"appartient aussi à {overlap.other.name}"
         )
 
 
@@ -91,9 +78,6 @@ def refresh(slug: str) -> None:
     if tenant is None:
         fail({"slug": [f"aucune CPTS « {slug} »."]})
     record = enqueue(
-        "refresh_figures",
-        "app.tenants.jobs.refresh_tenant_figures",
-        tenant_id=tenant.id,
-        payload={"tenant_id": tenant.id},
+        "refresh_figures", "app.jobs.tenants.refresh_tenant_figures", tenant_id=tenant.id
     )
     click.echo(f"tâche {record.id} : {record.status}")

@@ -7,11 +7,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.cli.common import fail
+from app.domain import DomainError
 from app.extensions import db
 from app.models.referential import Department, Region
 from app.models.user import TENANT_ROLES, Role
 from app.services.users import (
-    UserError,
     create_user,
     find_user,
     grant_in_scope,
@@ -89,8 +89,8 @@ def create(
     else:
         try:
             user = create_user(email, password, full_name)
-        except UserError as error:
-            fail({error.field: [str(error)]})
+        except DomainError as error:
+            fail(error)
     grant_in_scope(user, role, tenant=tenant, region_code=region, department_codes=department)
     db.session.commit()
     click.echo(f"{user.email} : rôle {role.value} accordé.")

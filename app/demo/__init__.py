@@ -12,23 +12,23 @@ from sqlalchemy import select
 
 from app.demo.catalogue import ACCOUNTS, ALL_CPTS, DOMAIN, PASSWORD, DemoAccount, DemoCpts
 from app.demo.people import DemoMember, generate_members
+from app.domain import DomainError
 from app.extensions import db
 from app.models.member import Member
 from app.models.referential import Commune
 from app.models.user import AccountOrigin, Role
 from app.reports.members import active_member_count
 from app.security.passwords import hash_password, password_problem, verify_password
-from app.services.users import UserError, create_user, find_user, grant_in_scope
-from app.tenants.context import tenant_bound
-from app.tenants.models import Tenant
-from app.tenants.services import TenantDataError, create_tenant
-from app.tenants.territory import (
-    TerritoryError,
+from app.services.tenants import create_tenant
+from app.services.territory import (
     communes_by_code,
     communes_of_epcis,
     majority_department,
     set_territory,
 )
+from app.services.users import create_user, find_user, grant_in_scope
+from app.tenants.context import for_tenant
+from app.tenants.models import Tenant
 
 
 class DemoError(click.ClickException):
@@ -48,13 +48,10 @@ def load_demo() -> list[str]:
             lines.append(_summary(tenant, _sync_members(tenant, members)))
         lines += ["", f"Comptes de démonstration (mot de passe commun : {PASSWORD})"]
         lines += [_load_account(account, presidents) for account in ACCOUNTS]
-    except TerritoryError as error:
+    except DomainError as error:
         db.session.rollback()
         hint = "le référentiel est-il chargé ? flask referential load"
         raise DemoError(f"{error} ({hint})") from error
-    except (TenantDataError, UserError) as error:
-        db.session.rollback()
-        raise DemoError(str(error)) from error
     db.session.commit()
     return lines
 
@@ -66,7 +63,7 @@ def _territory(cpts: DemoCpts) -> list[Commune]:
     unique = {commune.code: commune for commune in communes}
     if cpts.seat not in unique:
         message = f"{cpts.seat} hors du territoire de {cpts.slug}."
-        raise TenantDataError({"seat_commune_code": [message]})
+        raise DomainError.on("seat_commune_code", message)
     return sorted(unique.values(), key=lambda commune: commune.code)
 
 
@@ -93,25 +90,24 @@ def _upsert_tenant(cpts: DemoCpts) -> Tenant:
     return tenant
 
 
+@for_tenant
 def _sync_members(tenant: Tenant, members: list[DemoMember]) -> int:
     """Make the tenant's members exactly `members`; return how many are active today."""
     wanted = {member.rpps for member in members}
-    with tenant_bound(tenant.id):
-        rows = db.session.scalars(select(Member)).all()
-        by_rpps = {row.rpps: row for row in rows if row.rpps in wanted}
-        for row in rows:
-            if row.rpps not in wanted:
-                db.session.delete(row)
-        for member in members:
-            row = by_rpps.get(member.rpps)
-            if row is None:
-                row = Member(rpps=member.rpps)
-                db.session.add(row)
-            row.first_name, row.last_name = member.first_name, member.last_name
-            row.profession = member.profession
-            row.joined_on, row.left_on = member.joined_on, member.left_on
-        db.session.flush()
-        return active_member_count()
+    rows = db.session.scalars(select(Member)).all()
+    by_rpps = {row.rpps: row for row in rows if row.rpps in wanted}
+    for row in rows:
+        if row.rpps not in wanted:
+            db.session.delete(row)
+    for member in members:
+        found = by_rpps.get(member.rpps)
+        row = found if found is not None else Member(rpps=member.rpps)
+        db.session.add(row)
+        row.first_name, row.last_name = member.first_name, member.last_name
+        row.profession = member.profession
+        row.joined_on, row.left_on = member.joined_on, member.left_on
+    db.session.flush()
+    return active_member_count(tenant)
 
 
 def _summary(tenant: Tenant, active: int) -> str:

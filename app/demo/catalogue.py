@@ -1,7 +1,7 @@
 """What the demo contains: the five CPTS of the seed articles, four fictitious ones, the logins.
 
 Territories are real (INSEE commune codes, EPCI SIRENs of the 2026 referential); people are not.
-Facts taken from the articles (product.md §8) are marked "article"; every other date is chosen
+Facts taken from the articles are marked "article"; every other date is chosen
 to be plausible and marked "chosen". The tenant model has no founding or signature date: those
 dates only shape the members' join dates (and so the membership-growth charts).
 

@@ -1,8 +1,7 @@
-"""Models, one module per aggregate. `load_all()` registers every mapped class (app factory, Alembic)."""
+"""Models, one module per aggregate. Importing this package registers every mapped class (the
+application factory and Alembic rely on it)."""
 
 from __future__ import annotations
 
-
-def load_all() -> None:
-    from app.models import audit, job, member, referential, user  # noqa: F401
-    from app.tenants import models  # noqa: F401
+from app.models import audit, job, member, referential, territory, user  # noqa: F401
+from app.tenants import models as tenants  # noqa: F401

@@ -1,17 +1,25 @@
-"""Background job requests, recorded in the database before they are queued (quality bar 19)."""
+"""Background job requests, recorded in the database before they are queued."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.models.base import TimestampMixin
+from app.columns import TimestampMixin, enum_column
+from app.extensions import Model
 
 
-class JobRecord(TimestampMixin, db.Model):
+class JobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class JobRecord(TimestampMixin, Model):
     __tablename__ = "job_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,7 +33,9 @@ class JobRecord(TimestampMixin, db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[JobStatus] = mapped_column(
+        enum_column(JobStatus, 20), default=JobStatus.QUEUED, index=True
+    )
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict | None] = mapped_column(JSON)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, Enum, String
+from sqlalchemy import ColumnElement, Date, String, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.models.base import TimestampMixin
-from app.tenants.models import TenantScoped
+from app.columns import TimestampMixin, enum_column
+from app.extensions import Model
+from app.tenants.scoped import TenantScoped
 
 
 class Profession(enum.StrEnum):
@@ -35,7 +35,7 @@ class Profession(enum.StrEnum):
     OTHER = "autre"
 
 
-class Member(TenantScoped, TimestampMixin, db.Model):
+class Member(TenantScoped, TimestampMixin, Model):
     __tablename__ = "member"
     __table_args__ = (
         TenantScoped.tenant_unique("id"),
@@ -45,11 +45,12 @@ class Member(TenantScoped, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    profession: Mapped[Profession] = mapped_column(
-        Enum(
-            Profession, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    profession: Mapped[Profession] = mapped_column(enum_column(Profession, 30))
     rpps: Mapped[str | None] = mapped_column(String(11))
     joined_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
+
+
+def active_on(day: date) -> ColumnElement[bool]:
+    """Members who had joined on that day and not yet left."""
+    return (Member.joined_on <= day) & or_(Member.left_on.is_(None), Member.left_on > day)

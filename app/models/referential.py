@@ -5,17 +5,17 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class Region(db.Model):
+class Region(Model):
     __tablename__ = "region"
 
     code: Mapped[str] = mapped_column(String(3), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "department"
 
     code: Mapped[str] = mapped_column(String(3), primary_key=True)
@@ -25,7 +25,7 @@ class Department(db.Model):
     region: Mapped[Region] = relationship(lazy="joined")
 
 
-class Epci(db.Model):
+class Epci(Model):
     __tablename__ = "epci"
 
     siren: Mapped[str] = mapped_column(String(9), primary_key=True)
@@ -35,7 +35,7 @@ class Epci(db.Model):
     commune_count: Mapped[int] = mapped_column(Integer)
 
 
-class Commune(db.Model):
+class Commune(Model):
     __tablename__ = "commune"
 
     code: Mapped[str] = mapped_column(String(5), primary_key=True)

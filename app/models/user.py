@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import TimestampMixin
+from app.columns import TimestampMixin, enum_column
+from app.extensions import Model
 from app.tenants.scoped import TenantScoped
 
 if TYPE_CHECKING:
@@ -47,10 +47,10 @@ class Delivery(enum.StrEnum):
     SHOWN = "shown"
 
 
-ROLE_ENUM = Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+ROLE_ENUM = enum_column(Role, 20)
 
 
-class User(TimestampMixin, db.Model):
+class User(TimestampMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +102,7 @@ class User(TimestampMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class RoleGrant(TimestampMixin, db.Model):
+class RoleGrant(TimestampMixin, Model):
     """One role held by a user in one scope: the platform, a region, a department or a CPTS.
 
     Access control data, not tenant data: it is read at every request to decide what the
@@ -127,7 +127,7 @@ class RoleGrant(TimestampMixin, db.Model):
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")
 
 
-class Invitation(TenantScoped, TimestampMixin, db.Model):
+class Invitation(TenantScoped, TimestampMixin, Model):
     """A time-limited invitation to join a CPTS; only the token's hash is stored."""
 
     __tablename__ = "invitation"
@@ -150,7 +150,7 @@ class Invitation(TenantScoped, TimestampMixin, db.Model):
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id], lazy="joined")
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """Password and invitation-link attempts, counted before they are checked (throttling)."""
 
     __tablename__ = "login_attempt"

@@ -21,7 +21,7 @@ def plain(text: str) -> str:
 def members_per_10k_figure(rows: list[TenantRow]) -> dict:
     """Horizontal bars: members per 10,000 inhabitants for each CPTS, best first."""
     ranked = sorted(
-        (r for r in rows if r.members_per_10k is not None), key=lambda r: r.members_per_10k
+        (r for r in rows if r.members_per_10k is not None), key=lambda r: r.members_per_10k or 0
     )
     figure = go.Figure(
         go.Bar(

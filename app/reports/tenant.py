@@ -9,13 +9,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.referential import Commune, Department
 from app.reports.members import TenantRow, active_member_count
+from app.rollups.territory import Overlap, overlaps_for_codes
+from app.services.territory import population_by_department, territory_of
 from app.tenants.models import Tenant
-from app.tenants.territory import (
-    Overlap,
-    overlaps_for_codes,
-    population_by_department,
-    territory_of,
-)
 
 
 @dataclass(frozen=True)
@@ -60,4 +56,4 @@ def department_shares(communes: list[Commune]) -> list[DepartmentShare]:
 
 
 def tenant_facts(tenant: Tenant) -> TenantFacts:
-    return TenantFacts(tenant, active_member_count(), territory_view(tenant))
+    return TenantFacts(tenant, active_member_count(tenant), territory_view(tenant))

@@ -1,4 +1,4 @@
-"""HTTP security headers on every response (quality bar 15): CSP, nosniff, referrer, HSTS, and
+"""HTTP security headers on every response: CSP, nosniff, referrer, HSTS, and
 `Cache-Control: no-store` on everything but the static assets, so no page or API answer of a
 signed-in user is kept by a browser or a proxy."""
 

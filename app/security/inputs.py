@@ -1,7 +1,7 @@
 """Input refused before any view runs: a NUL byte anywhere in the URL, the query or a form field.
 
 No text of the product may contain one, and PostgreSQL cannot store one (it would end in a 500);
-the request is answered 400 instead, whoever sends it (quality bar 22).
+the request is answered 400 instead, whoever sends it.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 # OWASP's minimum for Argon2id (19 MiB, t=2, p=1); check_needs_rehash upgrades older hashes.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -43,16 +45,16 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
-def password_problem(password: str, email: str = "") -> str | None:
-    """A French message saying why a password is refused, or None when it is acceptable."""
+def password_problem(password: str, email: str = "") -> LazyString | None:
+    """Why a password is refused (a message to translate), or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Le mot de passe doit comporter au moins {MIN_LENGTH} caractères."
+        return _l("Le mot de passe doit comporter au moins %(n)s caractères.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Le mot de passe ne peut dépasser {MAX_LENGTH} caractères."
+        return _l("Le mot de passe ne peut dépasser %(n)s caractères.", n=MAX_LENGTH)
     lowered = password.lower()
     if lowered in _common_passwords() or len(set(lowered)) < 4:
-        return "Ce mot de passe est trop courant : choisissez-en un autre."
+        return _l("Ce mot de passe est trop courant : choisissez-en un autre.")
     local_part = email.split("@")[0].lower()
     if local_part and len(local_part) >= 4 and local_part in lowered:
-        return "Le mot de passe ne doit pas contenir votre adresse e-mail."
+        return _l("Le mot de passe ne doit pas contenir votre adresse e-mail.")
     return None

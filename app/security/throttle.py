@@ -1,4 +1,4 @@
-"""Throttling of password and invitation-link attempts (quality bar 11), stored in the database.
+"""Throttling of password and invitation-link attempts, stored in the database.
 
 An attempt is recorded and committed *before* anything is checked, then the attempts already
 recorded are counted: of N parallel attempts, the k-th to commit sees at least k, so no more than
@@ -19,9 +19,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select
 
+from app.columns import utcnow
 from app.extensions import db
 from app.models.audit import AuditEvent
-from app.models.base import utcnow
 from app.models.user import LoginAttempt
 
 PASSWORD, TOKEN = "password", "token"

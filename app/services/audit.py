@@ -1,4 +1,4 @@
-"""Recording audit events (quality bar 16): UTC time, actor, tenant, action, object, outcome."""
+"""Recording audit events: UTC time, actor, tenant, action, object, outcome."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""THE tenancy layer: a CPTS is a tenant. Everything that keeps one tenant's data from another
-lives here: the Tenant model and TenantScoped mixin (models, scoped), the binding of a tenant to
-the unit of work and the escape hatch (context), the ORM guard (guard, session), PostgreSQL
-row-level security (postgres), and the resolution of /t/<slug>/ (resolver)."""
+"""THE tenancy mechanism: a CPTS is a tenant. Everything that keeps one tenant's data from
+another lives here, and nothing of the domain: the binding of a tenant to the unit of work and
+the one escape hatch (context), the TenantScoped mixin (scoped), the ORM guard (guard, session),
+PostgreSQL row-level security and its migration helpers (postgres, migrations), the resolution
+of /t/<slug>/ (resolver), and the tenant registry itself (models)."""

@@ -8,9 +8,11 @@ with nothing bound and no escape hatch open, those statements raise instead of r
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 log = logging.getLogger("app.tenancy")
 
@@ -77,6 +79,27 @@ def tenant_bound(tenant_id: int) -> Iterator[None]:
     _refuse_switch(tenant_id)
     with _binding(tenant_id):
         yield
+
+
+class HasId(Protocol):
+    id: Any
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def for_tenant(function: Callable[P, R]) -> Callable[P, R]:
+    """THE rule for reading or writing a tenant's data: the function takes the tenant first and
+    runs with it bound (refused if another tenant is bound), never with whatever happens to be."""
+
+    @wraps(function)
+    def bound(*args: P.args, **kwargs: P.kwargs) -> R:
+        tenant: HasId = args[0]  # type: ignore[assignment]
+        with tenant_bound(tenant.id):
+            return function(*args, **kwargs)
+
+    return bound
 
 
 @contextmanager

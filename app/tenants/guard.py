@@ -19,13 +19,15 @@ from flask import has_app_context
 from sqlalchemy import event, false, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
+from app.extensions import db
 from app.tenants.context import (
     TenancyError,
     bound_tenant_id,
     on_unscoped_exit,
     unscoped_reason,
 )
-from app.tenants.models import TenantScoped
+from app.tenants.scoped import TenantScoped
+from app.tenants.session import TenantSession
 
 
 def _scoped_mappers(state: ORMExecuteState) -> list[str]:
@@ -76,9 +78,9 @@ def _filter_statement(state: ORMExecuteState) -> None:
     scoped = _scoped_mappers(state)
     tenant_id = bound_tenant_id()
     if state.is_insert or state.is_update:
-        if scoped and tenant_id is None:
-            raise TenancyError(f"write to {scoped} with no tenant bound")
         if scoped:
+            if tenant_id is None:
+                raise TenancyError(f"write to {scoped} with no tenant bound")
             _guard_bulk_write(state, tenant_id)
         if state.is_insert:
             return
@@ -139,8 +141,6 @@ def _forget_foreign_objects() -> None:
     tenants leave the session: `Session.get()` cannot hand them out from the identity map."""
     if not has_app_context() or unscoped_reason() is not None:
         return
-    from app.extensions import db
-
     session, tenant_id = db.session(), bound_tenant_id()
     for obj in session.info.pop(_HATCH_LOADS, []):
         # Read without loading: an expired one is dropped rather than refreshed unscoped.
@@ -149,7 +149,9 @@ def _forget_foreign_objects() -> None:
 
 
 def install(session_class: type[Session] = Session) -> None:
-    """Attach the guard to every ORM session (idempotent)."""
+    """Attach the guard to every ORM session (idempotent), and make the application's sessions
+    TenantSessions, which refuse the legacy bulk methods on tenant tables."""
+    db.session.session_factory.class_ = TenantSession
     if not event.contains(session_class, "do_orm_execute", _filter_statement):
         event.listen(session_class, "do_orm_execute", _filter_statement)
         event.listen(session_class, "transient_to_pending", _stamp_on_add)

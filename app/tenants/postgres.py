@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.tenants.context import bound_tenant_id, on_change, unscoped_reason
 
 log = logging.getLogger("app.tenancy")
@@ -67,8 +68,6 @@ def _sync_open_transaction() -> None:
     """The binding changed mid-transaction (e.g. after the tenant lookup): update the setting."""
     if not has_app_context():
         return
-    from app.extensions import db
-
     session = db.session()
     transaction = session.get_transaction()
     if transaction is None or not transaction.is_active:

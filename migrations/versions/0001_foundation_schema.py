@@ -8,16 +8,12 @@ Create Date: 2026-11-25 08:34:02.811069
 import sqlalchemy as sa
 from alembic import op
 
-from app.tenants.postgres import enable_rls
+from app.tenants.migrations import enable_tenant_rls
 
 revision = "d0e4edaa14b7"
 down_revision = None
 branch_labels = None
 depends_on = None
-
-
-# Tenant-owned tables, under forced row-level security on PostgreSQL (quality bar 4).
-TENANT_TABLES = ("territory_commune", "member")
 
 
 def upgrade():
@@ -393,10 +389,8 @@ def upgrade():
     )
     # ### end Alembic commands ###
 
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TENANT_TABLES:
-            for statement in enable_rls(table):
-                op.execute(statement)
+    enable_tenant_rls("territory_commune")
+    enable_tenant_rls("member")
 
 
 def downgrade():

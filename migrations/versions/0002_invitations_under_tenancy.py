@@ -7,7 +7,7 @@ Create Date: 2026-11-25 09:18:13.746246
 
 from alembic import op
 
-from app.tenants.postgres import disable_rls, enable_rls
+from app.tenants.migrations import disable_tenant_rls, enable_tenant_rls
 
 revision = "053673153a22"
 down_revision = "d0e4edaa14b7"
@@ -22,15 +22,11 @@ def upgrade():
         batch_op.create_unique_constraint(
             batch_op.f("uq_invitation_tenant_id_token_hash"), ["tenant_id", "token_hash"]
         )
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in enable_rls("invitation"):
-            op.execute(statement)
+    enable_tenant_rls("invitation")
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in disable_rls("invitation"):
-            op.execute(statement)
+    disable_tenant_rls("invitation")
     with op.batch_alter_table("invitation", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_invitation_tenant_id_token_hash"), type_="unique")
         batch_op.drop_index(batch_op.f("ix_invitation_token_hash"))

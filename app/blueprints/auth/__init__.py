@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.blueprints import scoped_blueprint
 from app.blueprints.auth.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
+from app.blueprints.forms import render_form, show_errors
+from app.domain import DomainError
 from app.extensions import db
 from app.observability import redact
 from app.security import throttle
 from app.security.passwords import verify_password
 from app.security.redirects import local_path
-from app.services import audit, users
+from app.services import access, audit, users
 from app.sessions import end_session, start_session
 
 bp = scoped_blueprint("auth", __name__, "public")
@@ -28,17 +31,15 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template(
-            "auth/login.html", form=form
-        ), 400 if request.method == "POST" else 200
+        return render_form("auth/login.html", form)
     email = form.email.data.strip().lower()
     user = users.find_user(email)
     outcome, upgraded = _attempt(email, user, form.password.data)
     if outcome != "ok":
         form.form_errors.append(
-            "Trop de tentatives : réessayez dans quelques minutes."
+            gettext("Trop de tentatives : réessayez dans quelques minutes.")
             if outcome == "throttled"
-            else "Adresse e-mail ou mot de passe incorrect."
+            else gettext("Adresse e-mail ou mot de passe incorrect.")
         )
         return render_template("auth/login.html", form=form), 429 if outcome == "throttled" else 401
     if upgraded:
@@ -65,22 +66,16 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            _prove_password(
-                user,
-                form.current_password.data,
-                "current_password",
-                "Le mot de passe actuel est incorrect.",
-            )
+            _prove_password(user, form.current_password.data)
             users.set_password(user, form.new_password.data)
-        except users.UserError as error:
-            getattr(form, error.field).errors.append(str(error))
+        except DomainError as error:
+            show_errors(form, error)
         else:
             start_session(user)  # this session goes on; every other one has ended
             db.session.commit()
             flash(gettext("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")
             return redirect(url_for("main.index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/password.html", form=form), status
+    return render_form("auth/password.html", form)
 
 
 def _attempt(email: str, user, password: str) -> tuple[str, str | None]:
@@ -103,14 +98,14 @@ def _attempt(email: str, user, password: str) -> tuple[str, str | None]:
     return "failed", None
 
 
-def _prove_password(user, password: str, field: str, message: str) -> None:
-    """Re-entering a password (password change, invitation for an existing account) counts as
-    a login attempt, so it cannot be used to guess one."""
+def _prove_password(user, password: str) -> None:
+    """Re-entering the current password counts as a login attempt, so it cannot be used to
+    guess one."""
     outcome, _upgraded = _attempt(user.email, user, password)
     if outcome == "throttled":
         abort(429)
     if outcome == "failed":
-        raise users.UserError(field, message)
+        raise DomainError.on("current_password", _l("Le mot de passe actuel est incorrect."))
 
 
 def _invitation_or_404(token: str):
@@ -120,7 +115,7 @@ def _invitation_or_404(token: str):
     if not ticket.allowed:
         audit.record_now("invitation_throttled", outcome="denied", status_code=429)
         abort(429)
-    invitation = users.open_invitation(token)
+    invitation = access.open_invitation(token)
     if invitation is None:
         g.denial_recorded = True
         audit.record_now(
@@ -150,15 +145,13 @@ def accept_invitation(token: str):
             else {"password": form.password.data, "full_name": form.full_name.data or ""}
         )
         try:
-            user = users.accept_invitation(invitation, user=signed_in, **credentials)
-        except users.UserError as error:
-            field = getattr(form, error.field, None)
-            (field.errors if field is not None else form.form_errors).append(str(error))
+            user = access.accept_invitation(invitation, user=signed_in, **credentials)
+        except DomainError as error:
+            show_errors(form, error)
         else:
             if signed_in is None:
                 start_session(user)
             db.session.commit()
             flash(gettext("Bienvenue ! Votre accès à la CPTS est actif."), "success")
             return redirect(url_for("workspace.home", tenant=invitation.tenant.slug))
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/invitation.html", form=form, invitation=invitation), status
+    return render_form("auth/invitation.html", form, invitation=invitation)

@@ -73,6 +73,12 @@ def _spaces(user) -> list[dict]:
     return spaces
 
 
+@bp.app_context_processor
+def navigation() -> dict:
+    """Every page's navigation lists the spaces of the signed-in user."""
+    return {"nav_spaces": lambda: spaces_of(current_user)}
+
+
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:

@@ -6,7 +6,8 @@ from flask import g, render_template
 
 from app.blueprints import scoped_blueprint
 from app.reports.figures import members_per_10k_figure
-from app.reports.regional import region_coverage, region_overlaps, tenant_rows, tenants_where
+from app.reports.regional import tenant_rows, tenants_where
+from app.rollups.territory import region_coverage, region_overlaps
 from app.tenants.models import Tenant
 
 bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")

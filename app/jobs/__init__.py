@@ -1,8 +1,9 @@
 """Background jobs: one enqueue function for all of them.
 
 The request is recorded in the database first, then queued on RQ when REDIS_URL is set, or run
-in-process with the same job code when it is not. Jobs are named by dotted path, so `app/`
-never imports `workers/`; they take ids, never ORM objects, and re-bind their tenant.
+in-process with the same job code when it is not. The runner (app.jobs.runner) is named by
+dotted path, as are the job functions; jobs take ids, never ORM objects, and the runner re-binds
+their tenant from the record.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import Queue
+from werkzeug.utils import import_string
 
 from app.extensions import db
 from app.models.job import JobRecord
 
-RUNNER = "workers.runner.run_job"
+RUNNER = "app.jobs.runner.run_job"
 QUEUES = ("default", "exports", "reports")
 
 
@@ -62,13 +65,8 @@ def enqueue(
     db.session.commit()
     connection = redis_connection(current_app)
     if connection is None:
-        from importlib import import_module
-
-        module, _, name = RUNNER.rpartition(".")
-        getattr(import_module(module), name)(record.id)
+        import_string(RUNNER)(record.id)
         db.session.refresh(record)
     else:
-        from rq import Queue
-
         Queue(queue, connection=connection).enqueue(RUNNER, record.id, job_id=f"job-{record.id}")
     return record

@@ -1,0 +1,104 @@
+"""Territories seen across CPTS: communes claimed by several (overlaps), population covered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.referential import Commune
+from app.models.territory import TerritoryCommune
+from app.services.territory import territory_codes
+from app.tenants.context import for_tenant, unscoped
+from app.tenants.models import Tenant
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A commune of one CPTS's territory that another CPTS also claims."""
+
+    commune: Commune
+    other: Tenant
+
+
+def overlaps_for_codes(codes: set[str], exclude_tenant_id: int | None = None) -> list[Overlap]:
+    if not codes:
+        return []
+    with unscoped("territory overlap detection"):
+        rows = db.session.execute(
+            select(Commune, Tenant)
+            .select_from(TerritoryCommune)
+            .join(Commune, Commune.code == TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(TerritoryCommune.commune_code.in_(sorted(codes)))
+            .where(Tenant.id != exclude_tenant_id)
+            .order_by(Commune.name, Tenant.name)
+        ).all()
+    return [Overlap(commune, other) for commune, other in rows]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    population: int
+    covered: int
+
+    @property
+    def share(self) -> float:
+        return 0.0 if not self.population else self.covered / self.population
+
+
+def region_coverage(region_code: str) -> Coverage:
+    """Population of the region living in a commune that at least one of its CPTS covers."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Commune.population), 0)).where(
+            Commune.region_code == region_code
+        )
+    )
+    with unscoped("coverage of a region's territory"):
+        covered_codes = (
+            select(TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(Tenant.region_code == region_code)
+        )
+        covered = db.session.scalar(
+            select(func.coalesce(func.sum(Commune.population), 0)).where(
+                Commune.code.in_(covered_codes)
+            )
+        )
+    return Coverage(population=int(total or 0), covered=int(covered or 0))
+
+
+@dataclass(frozen=True)
+class SharedCommune:
+    commune: Commune
+    tenant_names: list[str]
+
+
+def region_overlaps(region_code: str) -> list[SharedCommune]:
+    """Communes claimed by several CPTS of the region: conflicts the ARS has to settle."""
+    with unscoped("territory overlaps within a region"):
+        in_region = (
+            select(TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(Tenant.region_code == region_code)
+        )
+        shared = in_region.group_by(TerritoryCommune.commune_code).having(func.count() > 1)
+        rows = db.session.execute(
+            select(Commune, Tenant.name)
+            .select_from(TerritoryCommune)
+            .join(Commune, Commune.code == TerritoryCommune.commune_code)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(Tenant.region_code == region_code, TerritoryCommune.commune_code.in_(shared))
+            .order_by(Commune.name, Tenant.name)
+        ).all()
+    grouped: dict[str, SharedCommune] = {}
+    for commune, name in rows:
+        grouped.setdefault(commune.code, SharedCommune(commune, [])).tenant_names.append(name)
+    return list(grouped.values())
+
+
+@for_tenant
+def overlaps(tenant: Tenant) -> list[Overlap]:
+    """Communes of this CPTS's territory that another CPTS also claims."""
+    return overlaps_for_codes(territory_codes(tenant), exclude_tenant_id=tenant.id)
