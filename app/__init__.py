@@ -43,7 +43,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     headers.init_app(application)
     errors.init_app(application)
     templating.init_app(application)
-    for module in (main, auth, workspace, regional, cpam, admin, api):
+    for module in (main, auth, workspace, regional, cpam, admin):
         application.register_blueprint(module.bp)
+    api.init_app(application)
     cli.init_app(application)
     return application

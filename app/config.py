@@ -94,6 +94,16 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Uploaded spreadsheets wait here (server-chosen names) until imported, or a day.
+        "IMPORT_FOLDER": os.environ.get("IMPORT_FOLDER") or str(instance / "imports"),
+        "IMPORT_SYNC_ROWS": 1000,  # longer files are checked and written by a background job
+        "API_REQUESTS_PER_MINUTE": int(os.environ.get("API_REQUESTS_PER_MINUTE", 600)),
+        # The REST API's description (flask-smorest builds it from the marshmallow schemas).
+        "API_TITLE": "Observatoire CPTS",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "PREFERRED_URL_SCHEME": urlsplit(base_url).scheme,

@@ -84,11 +84,34 @@ def _audit_denial(status: int) -> None:
     )
 
 
+def _fields_at_fault(error: HTTPException) -> dict | None:
+    """The messages by field of a request the API refused (webargs keeps them by location:
+    json, query, path; the caller only needs the field)."""
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not isinstance(messages, dict):
+        return None
+    return {
+        field: _texts(found)
+        for by_location in messages.values()
+        if isinstance(by_location, dict)
+        for field, found in by_location.items()
+    }
+
+
+def _texts(found):
+    """Messages (lazily translated) as text, however deep (a list field's items nest them)."""
+    if isinstance(found, dict):
+        return {str(key): _texts(value) for key, value in found.items()}
+    if isinstance(found, list | tuple):
+        return [_texts(value) for value in found]
+    return str(found)
+
+
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     _audit_denial(error.code)
-    body, status = error_response(error.code)
+    body, status = error_response(error.code, fields=_fields_at_fault(error))
     response = current_app.make_response((body, status))
     for name, value in error.get_headers():  # e.g. Allow on 405, Retry-After on 429
         if name.lower() != "content-type":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, g, request, session
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
@@ -16,9 +16,13 @@ from app.columns import utcnow
 from app.extensions import db, login_manager
 from app.models.user import User
 
+API_PREFIX = "/api/"
+
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
+    if request.path.startswith(API_PREFIX):
+        return None  # the API knows bearer tokens only: a cookie there could be forged
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
@@ -26,6 +30,12 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user
+
+
+@login_manager.request_loader
+def load_user_from_token(_request) -> User | None:
+    """The API's caller, once its bearer token is checked (app.blueprints.api.auth)."""
+    return g.get("api_user")
 
 
 def start_session(user: User) -> None:

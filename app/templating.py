@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext, to_user_timezone
 from flask_login import current_user
 
 from app.i18n import N_
+from app.schemas.member import FIELD_LABELS
 from app.schemas.tenant import STAGE_LABELS
 from app.security.permissions import Action, can
 
@@ -53,11 +54,29 @@ def date_fr(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y" if _french() else "%Y-%m-%d")
 
 
+def datetime_fr(value: datetime | None) -> str:
+    """A moment in Paris time, to the minute."""
+    if value is None:
+        return "—"
+    moment = to_user_timezone(value)
+    return moment.strftime("%d/%m/%Y %H:%M" if _french() else "%Y-%m-%d %H:%M")
+
+
+def field_label(name: str) -> str:
+    return gettext(FIELD_LABELS.get(name, name))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_filter(decimal)
     app.add_template_filter(percent)
     app.add_template_filter(date_fr)
+    app.add_template_filter(datetime_fr)
+    app.add_template_filter(field_label)
+    # The query of the current page without one key (pagination links keep the filters).
+    app.add_template_filter(
+        lambda args, key: {k: v for k, v in args.items() if k != key}, "reject_key"
+    )
     app.add_template_filter(lambda stage: gettext(STAGE_LABELS[stage]), "stage_label")
     app.add_template_global(
         lambda size: gettext(SIZE_CLASS_LABELS[size]) if size in SIZE_CLASS_LABELS else "",

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -19,12 +20,15 @@ from sqlalchemy import create_engine, event, text
 
 from app import create_app
 from app.extensions import db
+from app.services.tokens import create_token
+from app.services.users import find_user
 from app.tenants import context
 from tests import databases
 from tests.factories import PASSWORD
 
 ENGINE = os.environ.get("TEST_DATABASE", "sqlite")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+UPLOADS = Path(tempfile.mkdtemp(prefix="cpts-test-imports-"))
 REFERENTIAL_TABLES = {"region", "department", "epci", "commune", "alembic_version"}
 
 
@@ -73,6 +77,7 @@ def make_app(database: databases.TestDatabase, **overrides):
         "MAIL_SERVER": None,
         "SERVER_NAME": "localhost",
         "BASE_URL": "http://localhost",
+        "IMPORT_FOLDER": str(UPLOADS),
     }
     config.update(overrides)
     return create_app(config)
@@ -176,7 +181,17 @@ class RequestIsolatingClient(FlaskClient):
     """Each request runs as in production: in its own app context, database session and tenant
     binding, never in the test's own (which would share the identity map across requests)."""
 
+    api_token: str | None = None  # sent as a bearer token to /api/ (see Auth.login)
+
     def open(self, *args, **kwargs):
+        # The body is read inside the request's own context too (a streamed download would
+        # otherwise run its generator in the test's context).
+        kwargs.setdefault("buffered", True)
+        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+        if self.api_token and path.startswith("/api/"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("Authorization", f"Bearer {self.api_token}")
+            kwargs["headers"] = headers
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -218,14 +233,27 @@ def count_sql(app):
 
 
 class Auth:
+    """Signs a test browser in, and gives it the user's API token too (write scope), so one
+    login reaches both the pages and the API as that user."""
+
     def __init__(self, client):
         self.client = client
 
     def login(self, email: str, password: str = PASSWORD):
-        return self.client.post("/login", data={"email": email, "password": password})
+        response = self.client.post("/login", data={"email": email, "password": password})
+        if response.status_code == 302:
+            self.client.api_token = api_token(email)
+        return response
 
     def logout(self):
+        self.client.api_token = None
         return self.client.post("/logout")
+
+
+def api_token(email: str, scope: str = "write") -> str:
+    _token, secret = create_token(find_user(email), "tests", scope, 30)
+    db.session.commit()
+    return secret
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ routes also declare the action they need (app.security.permissions.require)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
 
@@ -11,16 +13,17 @@ from app.models.referential import Region
 from app.security.permissions import (
     Action,
     can,
+    can_all,
     can_read_region,
     is_admin,
     is_cpam,
-    required_action,
+    required_actions,
 )
 from app.tenants import resolver
 from app.tenants.models import Tenant
 from app.tenants.resolver import Access
 
-ACCESS_CLASSES = ("public", "tenant", "regional", "cpam", "admin", "api")
+ACCESS_CLASSES = ("public", "tenant", "regional", "cpam", "admin", "api", "api_user")
 
 
 def _login_required():
@@ -36,8 +39,8 @@ def authorize_tenant(tenant: Tenant) -> Access:
     what the route declares (a route that declares nothing is forbidden to all: fail closed)."""
     if not can(current_user, Action.READ, tenant):
         return Access.HIDDEN
-    action = required_action(current_app.view_functions.get(request.endpoint or ""))
-    if action is None or not can(current_user, action, tenant):
+    actions = required_actions(current_app.view_functions.get(request.endpoint or ""))
+    if not actions or not can_all(current_user, actions, tenant):
         return Access.FORBIDDEN
     return Access.ALLOWED
 
@@ -63,14 +66,28 @@ def _resolve_region() -> None:
     g.region = region
 
 
-def scoped_blueprint(name: str, import_name: str, access: str, url_prefix: str = "") -> Blueprint:
-    """A blueprint whose every route is checked for its access class before the view runs."""
+def scoped_blueprint(
+    name: str,
+    import_name: str,
+    access: str,
+    url_prefix: str = "",
+    *,
+    blueprint_class: type[Blueprint] = Blueprint,
+    authenticate: Callable[[], None] | None = None,
+    **options,
+) -> Blueprint:
+    """A blueprint whose every route is checked for its access class before the view runs.
+
+    `authenticate` runs first (the API's bearer tokens); then the user must be signed in, then
+    the access class decides (a tenant, a region, CPAM, admin)."""
     if access not in ACCESS_CLASSES:
         raise ValueError(f"unknown access class {access!r}")
-    bp = Blueprint(name, import_name, url_prefix=url_prefix or None)
+    bp = blueprint_class(name, import_name, url_prefix=url_prefix or None, **options)
     bp.access = access  # type: ignore[attr-defined]
     if access == "public":
         return bp
+    if authenticate is not None:
+        bp.before_request(authenticate)
     bp.before_request(_login_required)
     if access in ("tenant", "api"):
         resolver.attach(bp, authorize_tenant)

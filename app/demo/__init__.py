@@ -7,6 +7,8 @@ users are found by e-mail and granted roles idempotently. Running it twice gives
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from sqlalchemy import select
 
@@ -14,7 +16,7 @@ from app.demo.catalogue import ACCOUNTS, ALL_CPTS, DOMAIN, PASSWORD, DemoAccount
 from app.demo.people import DemoMember, generate_members
 from app.domain import DomainError
 from app.extensions import db
-from app.models.member import Member
+from app.models.member import Member, MemberPeriod
 from app.models.referential import Commune
 from app.models.user import AccountOrigin, Role
 from app.reports.members import active_member_count
@@ -42,8 +44,11 @@ def load_demo() -> list[str]:
     try:
         lines, presidents = [], {}
         for cpts in ALL_CPTS:
-            tenant = _upsert_tenant(cpts)
-            members = generate_members(cpts)
+            communes = _territory(cpts)
+            tenant = _upsert_tenant(cpts, communes)
+            members = generate_members(
+                cpts, [(c.code, c.population) for c in communes], _neighbours(communes)
+            )
             presidents[cpts.slug] = members[0].full_name
             lines.append(_summary(tenant, _sync_members(tenant, members)))
         lines += ["", f"Comptes de démonstration (mot de passe commun : {PASSWORD})"]
@@ -67,8 +72,20 @@ def _territory(cpts: DemoCpts) -> list[Commune]:
     return sorted(unique.values(), key=lambda commune: commune.code)
 
 
-def _upsert_tenant(cpts: DemoCpts) -> Tenant:
-    communes = _territory(cpts)
+def _neighbours(communes: list[Commune]) -> list[str]:
+    """The largest communes of the territory's departments that lie outside it."""
+    inside = {c.code for c in communes}
+    departments = {c.department_code for c in communes}
+    nearby = db.session.scalars(
+        select(Commune.code)
+        .where(Commune.department_code.in_(departments), Commune.code.not_in(inside))
+        .order_by(Commune.population.desc())
+        .limit(10)
+    )
+    return list(nearby)
+
+
+def _upsert_tenant(cpts: DemoCpts, communes: list[Commune]) -> Tenant:
     data = {
         "slug": cpts.slug,
         "name": cpts.name,
@@ -103,11 +120,31 @@ def _sync_members(tenant: Tenant, members: list[DemoMember]) -> int:
         found = by_rpps.get(member.rpps)
         row = found if found is not None else Member(rpps=member.rpps)
         db.session.add(row)
-        row.first_name, row.last_name = member.first_name, member.last_name
-        row.profession = member.profession
-        row.joined_on, row.left_on = member.joined_on, member.left_on
+        for name in FIELDS:
+            setattr(row, name, getattr(member, name))
+        row.erased_at = None
+        periods = [member.earlier_period] if member.earlier_period else []
+        if [(p.joined_on, p.left_on) for p in row.earlier_periods] != periods:
+            row.earlier_periods = [MemberPeriod(joined_on=j, left_on=left) for j, left in periods]
     db.session.flush()
     return active_member_count(tenant)
+
+
+FIELDS = (
+    "first_name",
+    "last_name",
+    "profession",
+    "joined_on",
+    "left_on",
+    "exercise_mode",
+    "place",
+    "practice_commune_code",
+    "email",
+    "board_role",
+)
+
+
+EXAMPLE_IMPORT = Path(__file__).resolve().parent / "exemple-import-membres.csv"
 
 
 def _summary(tenant: Tenant, active: int) -> str:

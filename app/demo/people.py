@@ -7,12 +7,13 @@ same people. Any likeness to a real professional is a coincidence of common name
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.demo.catalogue import Cohort, DemoCpts
 from app.identifiers import luhn_ok
-from app.models.member import Profession
+from app.models.member import BoardRole, ExerciseMode, Place, Profession
 
 FIRST_NAMES = (
     "Adèle",
@@ -200,6 +201,25 @@ LAST_NAMES = (
 RPPS_PREFIX = "99"
 
 
+BOARD = (
+    BoardRole.PRESIDENT,
+    BoardRole.VICE_PRESIDENT,
+    BoardRole.TREASURER,
+    BoardRole.SECRETARY,
+    BoardRole.BOARD_MEMBER,
+    BoardRole.BOARD_MEMBER,
+)
+# Who mostly practises where: hospital professions are often salaried, the others liberal.
+SALARIED_OFTEN = {
+    Profession.SPECIALIST,
+    Profession.BIOLOGIST,
+    Profession.PSYCHOLOGIST,
+    Profession.AMBULANCE,
+    Profession.OCCUPATIONAL,
+    Profession.PSYCHOMOTOR,
+}
+
+
 @dataclass(frozen=True)
 class DemoMember:
     first_name: str
@@ -208,6 +228,12 @@ class DemoMember:
     rpps: str
     joined_on: date
     left_on: date | None = None
+    exercise_mode: ExerciseMode = ExerciseMode.LIBERAL
+    place: Place = Place.PRACTICE
+    practice_commune_code: str | None = None
+    email: str | None = None
+    board_role: BoardRole | None = None
+    earlier_period: tuple[date, date] | None = None  # left, then came back
 
     @property
     def full_name(self) -> str:
@@ -234,8 +260,12 @@ def _professions(rng: random.Random, cohort: Cohort) -> list[Profession]:
     return picked
 
 
-def generate_members(cpts: DemoCpts) -> list[DemoMember]:
-    """The members of one demo CPTS; the first one is its president, there from day one."""
+def generate_members(
+    cpts: DemoCpts, communes: list[tuple[str, int]] | None = None, outside: list[str] | None = None
+) -> list[DemoMember]:
+    """The members of one demo CPTS; the first one is its president, there from day one, and
+    the next ones sit on its board. `communes` (code, population) of the territory give their
+    places of practice; one in forty practises just outside it (`outside`)."""
     rng = random.Random(f"observatoire-cpts-demo:{cpts.slug}")
     used: set[tuple[str, str]] = set()
     rows: list[dict] = []
@@ -263,7 +293,50 @@ def generate_members(cpts: DemoCpts) -> list[DemoMember]:
             )
     if cpts.departures:
         _set_departures(rng, rows[1:], cpts)
+    for index, row in enumerate(rows):
+        row.update(_practice(rng, row["profession"], communes or [], outside or []))
+        row["board_role"] = BOARD[index] if index < len(BOARD) else None
+        if rng.random() < 0.4:
+            row["email"] = _email(row["first_name"], row["last_name"])
+    if cpts.slug == "pays-horloger":
+        _one_comes_back(rows)
     return [DemoMember(rpps=rpps_for(cpts.number, n), **row) for n, row in enumerate(rows, 1)]
+
+
+def _practice(
+    rng: random.Random, profession: Profession, communes: list[tuple[str, int]], outside: list[str]
+) -> dict:
+    salaried = profession in SALARIED_OFTEN and rng.random() < 0.6
+    mode = (
+        ExerciseMode.SALARIED
+        if salaried
+        else rng.choices([ExerciseMode.LIBERAL, ExerciseMode.MIXED], [9, 1])[0]
+    )
+    if salaried:
+        place = rng.choices([Place.HOSPITAL, Place.NURSING_HOME, Place.HEALTH_CENTRE], [5, 2, 2])[0]
+    else:
+        place = rng.choices([Place.PRACTICE, Place.MSP, Place.HEALTH_CENTRE], [6, 3, 1])[0]
+    commune = None
+    if outside and rng.random() < 0.025:
+        commune = rng.choice(outside)
+    elif communes:
+        commune = rng.choices([c for c, _ in communes], [max(p, 1) for _, p in communes])[0]
+    return {"exercise_mode": mode, "place": place, "practice_commune_code": commune}
+
+
+def _email(first: str, last: str) -> str:
+    local = unicodedata.normalize("NFKD", f"{first}.{last}".lower()).encode("ascii", "ignore")
+    return local.decode().replace(" ", "-").replace("'", "") + "@exemple-sante.fr"
+
+
+def _one_comes_back(rows: list[dict]) -> None:
+    """One professional who left comes back three months later: both periods are kept."""
+    for row in rows:
+        left = row["left_on"]
+        if left is not None and left + timedelta(days=90) <= date(2026, 10, 30):
+            row["earlier_period"] = (row["joined_on"], left)
+            row["joined_on"], row["left_on"] = left + timedelta(days=90), None
+            return
 
 
 def _set_departures(rng: random.Random, rows: list[dict], cpts: DemoCpts) -> None:

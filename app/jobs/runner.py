@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import traceback
+from contextvars import ContextVar
 
 from flask import has_app_context
+from sqlalchemy import update
 from werkzeug.utils import import_string
 
 from app.columns import utcnow
@@ -17,6 +19,18 @@ from app.tenants.context import TenancyError, tenant_bound, without_tenant
 from app.tenants.models import Tenant
 
 log = logging.getLogger("app.jobs")
+_current_job: ContextVar[int | None] = ContextVar("current_job", default=None)
+
+
+def report_progress(percent: int) -> None:
+    """Tell the requester how far the running job is (committed at once: call it only between
+    writes, never inside the job's own transaction)."""
+    job_id = _current_job.get()
+    if job_id is not None:
+        db.session.execute(
+            update(JobRecord).where(JobRecord.id == job_id).values(progress=min(100, percent))
+        )
+        db.session.commit()
 
 
 def run_job(job_id: int) -> str:
@@ -50,12 +64,14 @@ def _run(job_id: int) -> str:
         db.session.rollback()
         return _fail(record, error)  # rolled back: the record reloads as it was committed
     record.status, record.result, record.finished_at = JobStatus.FINISHED, result, utcnow()
+    record.progress = 100
     db.session.commit()
     return record.status
 
 
 def _call(record: JobRecord, payload: dict):
     function = import_string(record.function)
+    _current_job.set(record.id)
     if record.tenant_id is None:
         with without_tenant():
             return function(**payload)

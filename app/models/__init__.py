@@ -3,5 +3,14 @@ application factory and Alembic rely on it)."""
 
 from __future__ import annotations
 
-from app.models import audit, job, member, referential, territory, user  # noqa: F401
+from app.models import (  # noqa: F401
+    audit,
+    job,
+    member,
+    member_import,
+    referential,
+    territory,
+    token,
+    user,
+)
 from app.tenants import models as tenants  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.columns import TimestampMixin, enum_column
@@ -36,6 +36,7 @@ class JobRecord(TimestampMixin, Model):
     status: Mapped[JobStatus] = mapped_column(
         enum_column(JobStatus, 20), default=JobStatus.QUEUED, index=True
     )
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, for the requester
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict | None] = mapped_column(JSON)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 import plotly.graph_objects as go
 
-from app.reports.members import TenantRow
+from app.models.member import Profession
+from app.reports.members import GrowthPoint, TenantRow
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
@@ -41,5 +45,69 @@ def members_per_10k_figure(rows: list[TenantRow]) -> dict:
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         separators=", ",
+    )
+    return json.loads(figure.to_json())
+
+
+@dataclass(frozen=True)
+class GrowthTable:
+    """Membership growth pivoted for people: a row a month, a column per group of professions
+    (the largest ones, the others together), and the total."""
+
+    groups: list[str]
+    months: list[date]
+    counts: list[list[int]]  # counts[i][j]: month i, group j
+
+    def totals(self) -> list[int]:
+        return [sum(row) for row in self.counts]
+
+
+def growth_table(
+    points: list[GrowthPoint], label: Callable[[Profession], str], others: str, largest: int = 5
+) -> GrowthTable:
+    months = sorted({p.month for p in points})
+    last = months[-1] if months else None
+    latest = sorted(((p.members, p.profession) for p in points if p.month == last), reverse=True)
+    kept = [profession for _count, profession in latest[:largest]]
+    groups = [label(p) for p in kept]
+    if len({p.profession for p in points}) > len(kept):
+        groups.append(others)
+    index = {month: i for i, month in enumerate(months)}
+    counts = [[0] * len(groups) for _ in months]
+    for point in points:
+        column = kept.index(point.profession) if point.profession in kept else len(kept)
+        counts[index[point.month]][column] += point.members
+    return GrowthTable(groups, months, counts)
+
+
+PALETTE = ("#1f5fa8", "#0f7b6c", "#c2185b", "#e8a13a", "#6a4c93", "#8a94a6")
+
+
+def growth_figure(table: GrowthTable, y_title: str, month_format: str = "%m/%Y") -> dict:
+    """Stacked areas: active members at the end of each month, by group of professions."""
+    figure = go.Figure()
+    for column, group in enumerate(table.groups):
+        figure.add_trace(
+            go.Scatter(
+                x=[m.isoformat() for m in table.months],
+                y=[row[column] for row in table.counts],
+                name=plain(group),
+                stackgroup="members",
+                mode="lines",
+                line={"width": 1, "color": PALETTE[column % len(PALETTE)]},
+                hovertemplate="%{x|" + month_format + "} : %{y}<extra>" + plain(group) + "</extra>",
+            )
+        )
+    figure.update_layout(
+        height=340,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        yaxis={"title": y_title, "rangemode": "tozero", "automargin": True},
+        xaxis={"tickformat": month_format},
+        legend={"orientation": "h", "y": -0.2},
+        font={"family": FONT, "size": 13},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        separators=", ",
+        hovermode="x unified",
     )
     return json.loads(figure.to_json())

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.member import Member, active_on
+from app.models.member import active_on, membership_periods
 from app.tenants.context import unscoped
 
 
@@ -18,9 +18,10 @@ def active_member_counts_by_tenant(
     if not tenant_ids:
         return {}
     with unscoped("member counts for a regional or CPAM aggregate"):
+        periods = membership_periods()
         rows = db.session.execute(
-            select(Member.tenant_id, func.count(Member.id))
-            .where(Member.tenant_id.in_(tenant_ids), active_on(day or date.today()))
-            .group_by(Member.tenant_id)
+            select(periods.c.tenant_id, func.count())
+            .where(periods.c.tenant_id.in_(tenant_ids), active_on(periods, day or date.today()))
+            .group_by(periods.c.tenant_id)
         ).all()
     return {tenant_id: count for tenant_id, count in rows}

@@ -1,19 +1,36 @@
 """marshmallow schemas, one module per resource: what is accepted (load) and what each audience
-receives (dump). Messages are in French, marked for translation."""
+receives (dump). Messages are in French, marked for translation, and name no internals."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
+from marshmallow import RAISE, Schema, fields
 
 REQUIRED = _l("Ce champ est obligatoire.")
+INVALID = {
+    fields.Date: _l("Date invalide : attendue au format AAAA-MM-JJ."),
+    fields.Integer: _l("Nombre entier attendu."),
+    fields.Boolean: _l("Valeur attendue : true ou false."),
+    fields.String: _l("Texte attendu."),
+    fields.Enum: _l("Valeur inconnue pour ce champ."),
+}
 
 
 class BaseSchema(Schema):
-    """Every field's "required" and "null" messages in the product's words."""
+    """Every field's messages in the product's words; unknown fields are refused."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": _l("Champ inconnu."), "type": _l("Données invalides.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED
             field.error_messages["null"] = REQUIRED
+            for kind, message in INVALID.items():
+                if isinstance(field, kind):
+                    field.error_messages["invalid"] = message
+                    field.error_messages["unknown"] = message
+                    break

@@ -100,7 +100,7 @@ class TenantFactsSchema(Schema):
     slug = fields.String(attribute="tenant.slug", dump_only=True)
     name = fields.String(attribute="tenant.name", dump_only=True)
     region = fields.String(attribute="tenant.region_code", dump_only=True)
-    department = fields.String(attribute="tenant.department_code", dump_only=True)
+    department = fields.String(attribute="tenant.department_code", dump_only=True, allow_none=True)
     stage = fields.Enum(Stage, by_value=True, attribute="tenant.stage", dump_only=True)
     population = fields.Integer(attribute="tenant.population", dump_only=True)
     size_class = fields.String(attribute="tenant.size_class", dump_only=True)
@@ -108,3 +108,16 @@ class TenantFactsSchema(Schema):
     siren = fields.String(attribute="tenant.siren", dump_only=True, allow_none=True)
     member_count = fields.Integer(dump_only=True)
     communes = fields.List(fields.Nested(CommuneSchema), dump_only=True)
+
+
+class TenantSummarySchema(Schema):
+    """A CPTS in a list (the API's /tenants)."""
+
+    slug = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    region = fields.String(attribute="region_code", dump_only=True)
+    department = fields.String(attribute="department_code", dump_only=True, allow_none=True)
+    stage = fields.Enum(Stage, by_value=True, dump_only=True)
+    population = fields.Integer(dump_only=True)
+    size_class = fields.String(dump_only=True)
+    fictitious = fields.Boolean(dump_only=True)

@@ -12,26 +12,39 @@ import enum
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import ColumnElement, false, or_, true
+
 from app.models.user import Role, User
 from app.tenants.models import Tenant
 
 
 class Action(enum.StrEnum):
-    READ = "read"  # open the CPTS's pages and API
-    WRITE = "write"  # change the CPTS's own data (territory, registry data, later members, ...)
+    READ = "read"  # open the CPTS's pages and API: figures, territory, aggregates
+    READ_PEOPLE = "read_people"  # see its members by name (personal data: the CPTS's own users)
+    WRITE = "write"  # change the CPTS's own data (territory, registry data, members, ...)
     MANAGE_USERS = "manage_users"  # invite, revoke invitations, deactivate access
     REATTACH = "reattach"  # change the department of attachment (which CPAM follows the CPTS)
     REVIEW = "review"  # write review records on the CPTS's reported values, nothing else
     EXPORT = "export"  # download the CPTS's data as files
+    AUDIT = "audit"  # read the CPTS's audit trail
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ARS: frozenset({Action.READ, Action.REATTACH, Action.REVIEW, Action.EXPORT}),
+    Role.ARS: frozenset({Action.READ, Action.REATTACH, Action.REVIEW, Action.EXPORT, Action.AUDIT}),
     Role.CPAM: frozenset({Action.READ, Action.REVIEW, Action.EXPORT}),
-    Role.PRESIDENT: frozenset({Action.READ, Action.WRITE, Action.MANAGE_USERS, Action.EXPORT}),
-    Role.COORDINATOR: frozenset({Action.READ, Action.WRITE, Action.EXPORT}),
-    Role.VIEWER: frozenset({Action.READ}),
+    Role.PRESIDENT: frozenset(
+        {
+            Action.READ,
+            Action.READ_PEOPLE,
+            Action.WRITE,
+            Action.MANAGE_USERS,
+            Action.EXPORT,
+            Action.AUDIT,
+        }
+    ),
+    Role.COORDINATOR: frozenset({Action.READ, Action.READ_PEOPLE, Action.WRITE, Action.EXPORT}),
+    Role.VIEWER: frozenset({Action.READ, Action.READ_PEOPLE}),
 }
 
 
@@ -57,6 +70,18 @@ def is_cpam(user: User) -> bool:
     return bool(departments_of(user))
 
 
+def readable_tenants(user: User) -> ColumnElement[bool]:
+    """The CPTS the user may read, as a criterion on Tenant (the same rule as roles_for)."""
+    if not getattr(user, "is_authenticated", False) or is_admin(user):
+        return true() if getattr(user, "is_authenticated", False) else false()
+    own = [g.tenant_id for g in user.active_grants if g.tenant_id is not None]
+    return or_(
+        Tenant.region_code.in_(sorted(regions_of(user))),
+        Tenant.department_code.in_(sorted(departments_of(user))),
+        Tenant.id.in_(own),
+    )
+
+
 def roles_for(user: User, tenant: Tenant) -> set[Role]:
     """The roles the user holds over this CPTS, through any of their scopes."""
     roles = set()
@@ -77,18 +102,23 @@ def can(user: User, action: Action, tenant: Tenant) -> bool:
     return any(action in ROLE_ACTIONS[role] for role in roles_for(user, tenant))
 
 
+def can_all(user: User, actions: tuple[Action, ...], tenant: Tenant) -> bool:
+    return all(can(user, action, tenant) for action in actions)
+
+
 View = TypeVar("View", bound=Callable)
 
 
-def require(action: Action) -> Callable[[View], View]:
-    """Declare the action a tenant route needs (checked by the resolver before the view runs)."""
+def require(*actions: Action) -> Callable[[View], View]:
+    """Declare what a tenant route needs (every action listed), checked by the resolver before
+    the view runs; the isolation matrix reads the same declaration."""
 
     def declare(view: View) -> View:
-        view.required_action = action  # type: ignore[attr-defined]
+        view.required_actions = actions  # type: ignore[attr-defined]
         return view
 
     return declare
 
 
-def required_action(view: Callable | None) -> Action | None:
-    return getattr(view, "required_action", None)
+def required_actions(view: Callable | None) -> tuple[Action, ...]:
+    return getattr(view, "required_actions", ())

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import LoginAttempt
 
-PASSWORD, TOKEN = "password", "token"
+PASSWORD, TOKEN, API_TOKEN = "password", "token", "api_token"
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,20 @@ def succeeded(ticket: Ticket, email: str = "", address: str = "") -> None:
     if email:
         forgotten.append((LoginAttempt.email == email) & (LoginAttempt.address == address))
     db.session.execute(delete(LoginAttempt).where(or_(*forgotten)))
+
+
+def token_failures_exceeded(address: str) -> bool:
+    """Too many wrong API tokens from this address lately."""
+    config = current_app.config
+    failures = db.session.scalar(
+        select(func.count()).where(
+            LoginAttempt.kind == API_TOKEN,
+            LoginAttempt.address == address,
+            LoginAttempt.at >= utcnow() - config["LOGIN_THROTTLE_WINDOW"],
+        )
+    )
+    return (failures or 0) >= config["TOKEN_MAX_FAILURES_PER_ADDRESS"]
+
+
+def record_token_failure(address: str) -> None:
+    _record(API_TOKEN, "", address)

@@ -15,7 +15,9 @@ from app.models.user import AccountOrigin, Role, RoleGrant, User
 from app.security.passwords import hash_password, password_problem
 from app.services import audit
 from app.sessions import end_all_sessions
+from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
+from app.tenants.platform import of_bound_tenant
 
 
 def normalise_email(email: str) -> str:
@@ -154,19 +156,18 @@ def set_password(user: User, new: str) -> None:
     audit.record("password_changed", obj=user, actor=user)
 
 
+@for_tenant
 def tenant_grants(tenant: Tenant) -> list[RoleGrant]:
     """The users of a CPTS, fetched relative to it."""
     return list(
         db.session.scalars(
-            select(RoleGrant)
+            of_bound_tenant(RoleGrant)
             .join(RoleGrant.user)
-            .where(RoleGrant.tenant_id == tenant.id)
             .order_by(RoleGrant.active.desc(), User.email)
         )
     )
 
 
+@for_tenant
 def tenant_grant(tenant: Tenant, grant_id: int) -> RoleGrant | None:
-    return db.session.scalar(
-        select(RoleGrant).where(RoleGrant.tenant_id == tenant.id, RoleGrant.id == grant_id)
-    )
+    return db.session.scalar(of_bound_tenant(RoleGrant).where(RoleGrant.id == grant_id))

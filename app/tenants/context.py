@@ -20,6 +20,7 @@ _tenant_id: ContextVar[int | None] = ContextVar("tenant_id", default=None)
 _unscoped_reason: ContextVar[str | None] = ContextVar("unscoped_reason", default=None)
 _listeners: list = []
 _exit_listeners: list = []
+_flushers: list = []
 
 
 class TenancyError(RuntimeError):
@@ -37,6 +38,11 @@ def unscoped_reason() -> str | None:
 def on_change(listener) -> None:
     """Register a callable run whenever the binding changes (PostgreSQL syncs its setting)."""
     _listeners.append(listener)
+
+
+def on_unbind_flush(flush) -> None:
+    """Register the ORM's flush, run when for_tenant() unbinds the tenant it bound."""
+    _flushers.append(flush)
 
 
 def on_unscoped_exit(listener) -> None:
@@ -91,13 +97,20 @@ R = TypeVar("R")
 
 def for_tenant(function: Callable[P, R]) -> Callable[P, R]:
     """THE rule for reading or writing a tenant's data: the function takes the tenant first and
-    runs with it bound (refused if another tenant is bound), never with whatever happens to be."""
+    runs with it bound (refused if another tenant is bound), never with whatever happens to be.
+    When it binds the tenant itself, what it changed is flushed before the binding ends, so the
+    guard checks those writes against that tenant."""
 
     @wraps(function)
     def bound(*args: P.args, **kwargs: P.kwargs) -> R:
         tenant: HasId = args[0]  # type: ignore[assignment]
-        with tenant_bound(tenant.id):
+        if _tenant_id.get() == tenant.id:
             return function(*args, **kwargs)
+        with tenant_bound(tenant.id):
+            result = function(*args, **kwargs)
+            for flush in _flushers:
+                flush()
+            return result
 
     return bound
 

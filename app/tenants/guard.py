@@ -23,6 +23,7 @@ from app.extensions import db
 from app.tenants.context import (
     TenancyError,
     bound_tenant_id,
+    on_unbind_flush,
     on_unscoped_exit,
     unscoped_reason,
 )
@@ -148,6 +149,11 @@ def _forget_foreign_objects() -> None:
             session.expunge(obj)
 
 
+def _flush_if_in_app() -> None:
+    if has_app_context():
+        db.session.flush()
+
+
 def install(session_class: type[Session] = Session) -> None:
     """Attach the guard to every ORM session (idempotent), and make the application's sessions
     TenantSessions, which refuse the legacy bulk methods on tenant tables."""
@@ -160,3 +166,4 @@ def install(session_class: type[Session] = Session) -> None:
         event.listen(TenantScoped, "before_delete", _check_delete, propagate=True)
         event.listen(session_class, "loaded_as_persistent", _remember_hatch_load)
         on_unscoped_exit(_forget_foreign_objects)
+        on_unbind_flush(_flush_if_in_app)

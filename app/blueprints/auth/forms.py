@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -39,3 +40,20 @@ class AcceptInvitationForm(FlaskForm):
             EqualTo("password", _l("Les deux mots de passe diffèrent.")),
         ],
     )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Nom du jeton"),
+        validators=[Length(max=100)],
+        description=_l("Pour vous y retrouver, par exemple : tableau de bord ARS"),
+    )
+    scope = SelectField(
+        _l("Portée"),
+        choices=[
+            SelectChoice("read", _l("Lecture seule")),
+            SelectChoice("write", _l("Lecture et écriture")),
+        ],
+        default="read",
+    )
+    days = IntegerField(_l("Validité (jours, 365 au plus)"), default=90)

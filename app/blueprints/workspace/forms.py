@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.models.user import Role
+from app.schemas.member import BOARD_LABELS, MODE_LABELS, PLACE_LABELS, PROFESSION_LABELS
 
 ROLE_LABELS = {
     Role.PRESIDENT.value: _l("Président·e (administration de la CPTS)"),
@@ -60,3 +62,58 @@ class ReattachForm(FlaskForm):
     """The department of attachment decides which CPAM follows the CPTS (ARS or admin only)."""
 
     department_code = SelectField(_l("Département de rattachement"))
+
+
+def _choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
+    """Choices of a controlled list, labels translated when the form is drawn."""
+    first = [SelectChoice("", empty)] if empty is not None else []
+    return first + [SelectChoice(key.value, _l(label)) for key, label in labels.items()]
+
+
+class MemberForm(FlaskForm):
+    """A member's fields; the rules (RPPS, dates, commune) live in the member schema."""
+
+    last_name = StringField(_l("Nom"), validators=[Length(max=100)])
+    first_name = StringField(_l("Prénom"), validators=[Length(max=100)])
+    profession = SelectField(_l("Profession"), choices=_choices(PROFESSION_LABELS, ""))
+    rpps = StringField(
+        _l("RPPS"),
+        validators=[Length(max=20)],
+        description=_l("11 chiffres (facultatif pour les professions sans RPPS)"),
+    )
+    exercise_mode = SelectField(_l("Mode d'exercice"), choices=_choices(MODE_LABELS, ""))
+    place = SelectField(_l("Lieu d'exercice"), choices=_choices(PLACE_LABELS, ""))
+    practice_commune_code = StringField(
+        _l("Commune d'exercice (code INSEE)"),
+        validators=[Length(max=10)],
+        description=_l("Par exemple 11262 pour Narbonne"),
+    )
+    email = EmailField(_l("E-mail professionnel"), validators=[Length(max=254)])
+    board_role = SelectField(_l("Rôle au bureau"), choices=_choices(BOARD_LABELS, ""))
+    joined_on = StringField(_l("Date d'adhésion"), render_kw={"type": "date"})
+    left_on = StringField(_l("Date de départ"), render_kw={"type": "date"})
+
+
+class DateForm(FlaskForm):
+    """One date: a departure, or a return."""
+
+    day = StringField(_l("Date"), render_kw={"type": "date"})
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(_l("Je confirme l'effacement définitif des données de ce membre"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Fichier (CSV ou XLSX, 5 Mo au plus)"))
+
+
+class ConfirmImportForm(FlaskForm):
+    mode = RadioField(
+        _l("Que faut-il importer ?"),
+        choices=[
+            SelectChoice("valid", _l("Les lignes valides (les lignes en erreur sont ignorées)")),
+            SelectChoice("all", _l("Tout ou rien : rien, s'il reste une seule ligne en erreur")),
+        ],
+        default="valid",
+    )
