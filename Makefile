@@ -51,6 +51,7 @@ lint: install-test
 bench: serve-setup
 	$(PY) bench/referential_load.py
 	$(PY) bench/pages.py
+	$(PY) bench/member_import.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -9,8 +9,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import app.models  # noqa: F401  (registers every mapped class)
-from app import cli, errors, observability, sessions, templating
-from app.blueprints import admin, api, auth, cpam, main, regional, workspace
+from app import cli, errors, observability, sessions, sqlite, templating
+from app.blueprints import IdConverter, admin, api, auth, cpam, main, regional, workspace
 from app.config import load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale
@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         application.wsgi_app = ProxyFix(application.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     guard.install()
+    sqlite.install()
     postgres.install()  # before engines exist: engine-level events only reach later engines
     db.init_app(application)
     migrate.init_app(application, db, directory=str(MIGRATIONS))
@@ -43,6 +44,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     headers.init_app(application)
     errors.init_app(application)
     templating.init_app(application)
+    application.url_map.converters["id"] = IdConverter
     for module in (main, auth, workspace, regional, cpam, admin):
         application.register_blueprint(module.bp)
     api.init_app(application)

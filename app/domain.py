@@ -7,14 +7,23 @@ answer (app.errors) or a command-line message (app.cli.common); nobody reads its
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+
+
+def _as_list(messages: object) -> list[object]:
+    """One message, a list of them, or marshmallow's nested ones (a list field's items)."""
+    if isinstance(messages, list | tuple):
+        return [m for item in messages for m in _as_list(item)]
+    if isinstance(messages, Mapping):
+        return [m for item in messages.values() for m in _as_list(item)]
+    return [messages]
 
 
 class DomainError(ValueError):
-    def __init__(self, errors: Mapping[str, Iterable[object]]):
+    def __init__(self, errors: Mapping[str, object]):
         super().__init__()
         self.errors: dict[str, list[object]] = {
-            field: list(messages) for field, messages in errors.items()
+            field: _as_list(messages) for field, messages in errors.items()
         }
 
     @classmethod

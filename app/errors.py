@@ -26,7 +26,7 @@ MESSAGES = {
     403: N_("Vous n'avez pas le droit d'effectuer cette action."),
     404: N_("Page introuvable."),
     405: N_("Méthode non autorisée."),
-    413: N_("Fichier trop volumineux."),
+    413: N_("Fichier trop volumineux : 5 Mo au plus."),
     422: N_("Données invalides."),
     429: N_("Trop de tentatives : réessayez dans quelques minutes."),
     500: N_("Une erreur interne est survenue. L'équipe technique a été prévenue."),
@@ -90,21 +90,13 @@ def _fields_at_fault(error: HTTPException) -> dict | None:
     messages = (getattr(error, "data", None) or {}).get("messages")
     if not isinstance(messages, dict):
         return None
-    return {
-        field: _texts(found)
+    by_field = {
+        field: found
         for by_location in messages.values()
         if isinstance(by_location, dict)
         for field, found in by_location.items()
     }
-
-
-def _texts(found):
-    """Messages (lazily translated) as text, however deep (a list field's items nest them)."""
-    if isinstance(found, dict):
-        return {str(key): _texts(value) for key, value in found.items()}
-    if isinstance(found, list | tuple):
-        return [_texts(value) for value in found]
-    return str(found)
+    return DomainError(by_field).messages()
 
 
 def _http_error(error: HTTPException):

@@ -49,6 +49,9 @@ def pytest_collection_modifyitems(config, items):
         "browser": not Path(CHROMIUM).exists()
         and not in_ci
         and f"Chromium not found at {CHROMIUM} (apt-get install chromium)",
+        "libreoffice": not shutil.which("soffice")
+        and not in_ci
+        and "LibreOffice not found (apt-get install libreoffice-calc-nogui)",
     }
     for item in items:
         for marker, reason in absent.items():
@@ -192,7 +195,9 @@ class RequestIsolatingClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("Authorization", f"Bearer {self.api_token}")
             kwargs["headers"] = headers
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        response.request.input_stream.close()  # a large upload is spooled to a temporary file
+        return response
 
 
 @pytest.fixture

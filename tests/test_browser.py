@@ -6,9 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from app.extensions import db
 from app.models.user import Role
+from app.tenants.models import Tenant
 from tests.conftest import CHROMIUM
 from tests.factories import PASSWORD, add_members, make_user
 from tests.factories import make_tenant as _make_tenant
@@ -93,3 +96,62 @@ def test_ars_user_sees_the_regional_chart_drawn_by_local_plotly(app, live_server
     assert all(url.startswith(live_server) for url in requests), "a request left the machine"
     assert errors == []  # in particular, no Content-Security-Policy violation
     _shot(page, "region-home")
+
+
+def test_members_added_imported_and_found_in_the_journal(app, live_server, browser, tmp_path):
+    """A president adds a member, tries the import with the example file (two bad rows), reads
+    the errors, imports the valid rows, then finds the import in the journal."""
+    _make_tenant("grand-narbonne", ("11262", "11106", "11170"), name="CPTS du Grand Narbonne")
+    make_user("president@test.fr", Role.PRESIDENT, tenant=_tenant("grand-narbonne"))
+    page = browser.new_page(accept_downloads=True)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _login(page, live_server, "president@test.fr")
+    page.goto(f"{live_server}/t/grand-narbonne/membres/")
+    page.get_by_role("link", name="Ajouter un membre").click()
+    page.get_by_label("Nom", exact=True).fill("Lefèvre")
+    page.get_by_label("Prénom").fill("Hélène")
+    page.get_by_label("Profession", exact=True).select_option("infirmier")
+    page.get_by_label("RPPS").fill("10003456789")
+    page.get_by_label("Date d'adhésion").fill("2024-03-01")
+    page.get_by_role("button", name="Inscrire au registre").click()
+    assert "Hélène Lefèvre est inscrit·e au registre." in page.locator(".notice").inner_text()
+
+    page.get_by_role("link", name="Importer un fichier").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger un fichier d'exemple").click()
+    example = tmp_path / "exemple.csv"
+    download.value.save_as(example)
+    page.get_by_label("Fichier (CSV ou XLSX, 5 Mo au plus)").set_input_files(str(example))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    problems = page.locator(".row-error").all_inner_texts()
+    assert len(problems) == 2
+    assert "Le RPPS comporte exactement 11 chiffres." in problems[0]
+    assert "Date illisible" in problems[1]
+    _shot(page, "import-preview")
+    page.get_by_role("button", name="Importer", exact=True).click()
+    assert "6 membre(s) ajouté(s)" in page.locator(".notice").inner_text()
+    assert "7 membres" in page.locator(".result-count").inner_text()
+
+    page.goto(f"{live_server}/t/grand-narbonne/journal/")
+    assert page.get_by_role("cell", name="Membres importés").count() == 1
+    _shot(page, "journal")
+    assert errors == []
+
+
+def test_the_api_documentation_draws_from_local_assets(app, live_server, browser):
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server}/api/v1/docs")
+    page.wait_for_selector(".opblock", timeout=10_000)
+    assert page.locator(".opblock").count() >= 7
+    assert all(url.startswith(live_server) for url in requests), "a request left the machine"
+    assert errors == []
+    _shot(page, "api-docs")
+
+
+def _tenant(slug: str) -> Tenant:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))

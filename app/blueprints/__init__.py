@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 from app.models.referential import Region
@@ -22,6 +23,15 @@ from app.security.permissions import (
 from app.tenants import resolver
 from app.tenants.models import Tenant
 from app.tenants.resolver import Access
+
+
+class IdConverter(IntegerConverter):
+    """`<id:...>` in a route: a positive integer a database key can hold; anything else is 404
+    (a 40-digit number would otherwise reach the database and fail there)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
 
 ACCESS_CLASSES = ("public", "tenant", "regional", "cpam", "admin", "api", "api_user")
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.columns import TimestampMixin, enum_column
 from app.extensions import Model
+from app.models.referential import Commune
 from app.tenants.scoped import TenantScoped
 
 
@@ -96,6 +97,7 @@ class Member(TenantScoped, TimestampMixin, Model):
     # Erased (GDPR): names and identifiers are gone; profession and dates still count.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    practice_commune: Mapped[Commune | None] = relationship(lazy="joined")
     earlier_periods: Mapped[list[MemberPeriod]] = relationship(
         back_populates="member",
         primaryjoin="and_(MemberPeriod.member_id == Member.id, "

@@ -44,6 +44,17 @@ ACTION_LABELS = {
 }
 
 
+OBJECT_LABELS = {
+    "Member": N_("Membre"),
+    "RoleGrant": N_("Accès"),
+    "Tenant": N_("CPTS"),
+    "Invitation": N_("Invitation"),
+    "MemberImport": N_("Import"),
+    "ApiToken": N_("Jeton"),
+    "User": N_("Compte"),
+}
+
+
 @dataclass(frozen=True)
 class JournalFilters:
     actor: str = ""  # an e-mail address
@@ -132,7 +143,7 @@ def journal_rows(tenant: Tenant, filters: JournalFilters) -> Iterator[tuple]:
                 event.at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
                 event.actor_email,
                 ACTION_LABELS.get(event.action, event.action),
-                f"{event.object_type} {event.object_id}" if event.object_type else None,
+                object_label(event),
                 describe(event.details),
                 event.outcome,
             )
@@ -144,6 +155,8 @@ def describe(details: dict | None) -> str:
         return ""
     parts = []
     for key, value in details.items():
+        if value is None:
+            continue
         if isinstance(value, list) and len(value) == 2 and key != "personal_fields_changed":
             parts.append(f"{key} : {value[0] if value[0] is not None else '—'} → {value[1]}")
         elif isinstance(value, list):
@@ -151,3 +164,9 @@ def describe(details: dict | None) -> str:
         else:
             parts.append(f"{key} : {value}")
     return " ; ".join(parts)
+
+
+def object_label(event: AuditEvent) -> str | None:
+    if not event.object_type:
+        return None
+    return f"{OBJECT_LABELS.get(event.object_type, event.object_type)} n° {event.object_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, func, literal, select, union_all
+from sqlalchemy import String, cast, func, literal, select, union_all
 
 from app.extensions import db
 from app.models.member import Profession, active_on, membership_periods
@@ -55,45 +55,57 @@ def month_starts(first: date, last: date) -> list[date]:
     return months
 
 
-def _counted_on(month: date, today: date) -> date:
-    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return min(end, today)
-
-
 @for_tenant
 def membership_growth(
     tenant: Tenant, first: date, last: date, today: date | None = None
 ) -> list[GrowthPoint]:
-    """Active members per month and profession over any range: one query."""
+    """Active members at the end of each month (today, for the current month), by profession,
+    over any range: one query.
+
+    Active on a day = joined on or before it, minus left on or before it; the query counts the
+    joins and the departures by month and profession, and running sums give every month."""
     today = today or date.today()
     months = month_starts(first, min(last, today))
     if not months:
         return []
-    calendar = union_all(
-        *(
-            select(
-                literal(month, Date).label("month"),
-                literal(_counted_on(month, today), Date).label("day"),
-            )
-            for month in months
-        )
-    ).subquery("calendar")
     periods = membership_periods()
-    rows = db.session.execute(
-        select(calendar.c.month, periods.c.profession, func.count())
-        .select_from(calendar)
-        .join(periods, active_on(periods, calendar.c.day))
-        .group_by(calendar.c.month, periods.c.profession)
-        .order_by(calendar.c.month, periods.c.profession)
-    ).all()
-    return [
-        GrowthPoint(_as_date(month), Profession(profession), count)
-        for month, profession, count in rows
-    ]
+
+    def by_month(day, kind: str):
+        month = func.substr(cast(day, String), 1, 7)  # "2024-03", on both engines
+        return (
+            select(
+                literal(kind).label("kind"),
+                month.label("month"),
+                periods.c.profession,
+                func.count(),
+            )
+            .where(day.is_not(None), day <= today)
+            .group_by(month, periods.c.profession)
+        )
+
+    events = union_all(
+        by_month(periods.c.joined_on, "joined"), by_month(periods.c.left_on, "left")
+    ).subquery("events")
+    rows = db.session.execute(select(events).order_by(events.c.month)).all()
+    return _running_counts(rows, months)
 
 
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+def _running_counts(rows, months: list[date]) -> list[GrowthPoint]:
+    active: dict[str, int] = {}
+    points: list[GrowthPoint] = []
+    position = 0
+    for month in months:
+        key = month.strftime("%Y-%m")
+        while position < len(rows) and rows[position].month <= key:
+            kind, _month, profession, count = rows[position]
+            active[profession] = active.get(profession, 0) + (count if kind == "joined" else -count)
+            position += 1
+        points += [
+            GrowthPoint(month, Profession(profession), count)
+            for profession, count in sorted(active.items())
+            if count
+        ]
+    return points
 
 
 @for_tenant

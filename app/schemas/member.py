@@ -105,6 +105,7 @@ class MemberInputSchema(BaseSchema):
     email = fields.String(
         load_default=None,
         allow_none=True,
+        metadata={"format": "email"},
         validate=[
             validate.Length(max=254, error=_l("Au plus {max} caractères.")),
             validate.Email(error=_l("Adresse e-mail invalide.")),
@@ -124,8 +125,9 @@ class MemberInputSchema(BaseSchema):
 class MemberPatchSchema(MemberInputSchema):
     """A change to a member (API PATCH): any subset of the fields."""
 
-    class Meta:
-        partial = True
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
 
 
 class PeriodSchema(BaseSchema):

@@ -132,7 +132,7 @@ def token_failures_exceeded(address: str) -> bool:
             LoginAttempt.at >= utcnow() - config["LOGIN_THROTTLE_WINDOW"],
         )
     )
-    return (failures or 0) >= config["TOKEN_MAX_FAILURES_PER_ADDRESS"]
+    return (failures or 0) > config["TOKEN_MAX_FAILURES_PER_ADDRESS"]
 
 
 def record_token_failure(address: str) -> None:

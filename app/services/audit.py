@@ -25,7 +25,8 @@ def record(
     status_code: int | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session (committed with the unit of work it belongs to)."""
-    actor = actor if actor is not None else _current_actor()
+    obj = _unproxied(obj)
+    actor = _unproxied(actor) if actor is not None else _current_actor()
     event = AuditEvent(
         action=action,
         outcome=outcome,
@@ -56,6 +57,12 @@ def record_now(action: str, **kwargs) -> None:
     db.session.rollback()
     record(action, **kwargs)
     db.session.commit()
+
+
+def _unproxied(value):
+    """The object behind current_tenant or current_user, so the record names its type."""
+    unwrap = getattr(value, "_get_current_object", None)
+    return unwrap() if unwrap is not None else value
 
 
 def _current_actor():

@@ -20,7 +20,7 @@ from app.imports.tables import read_table
 from app.jobs import enqueue
 from app.models.member_import import ImportStatus, MemberImport
 from app.services import audit
-from app.services.member_import import Preview, check, write
+from app.services.member_import import Preview, check, map_columns, write
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
 
@@ -57,6 +57,7 @@ def start(tenant: Tenant, content: bytes, filename: str, by_id: int | None) -> M
     or in a job when it is long."""
     sweep(tenant)
     table = read_table(content, filename)  # DomainError("file"): nothing is kept
+    map_columns(table.header)  # the same, for a table whose columns are not the registry's
     record = MemberImport(
         created_by_id=by_id,
         original_name=(filename or "fichier")[-255:],

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.domain import DomainError
 from app.extensions import db
@@ -400,7 +400,8 @@ def _check_row(row, mapping, schema, existing, territory, communes, seen_rpps) -
     try:
         clean = schema.load({k: v for k, v in data.items() if k not in errors})
     except ValidationError as error:
-        errors.update(error.messages)  # type: ignore[arg-type]
+        for name, found in error.messages.items():  # type: ignore[union-attr]
+            errors.setdefault(name, found)  # what could not be read says more than "required"
         clean = None
     code = data.get("practice_commune_code")
     if code and "practice_commune_code" not in errors and code not in communes:
@@ -478,11 +479,12 @@ def write(tenant: Tenant, preview: Preview, all_or_nothing: bool) -> dict[str, i
             continue
         clean = schema.load(row.data)
         if row.action == "new":
-            created.append(Member(**clean))
+            created.append(clean)
         else:
             _apply(existing[row.member_id], row, clean)  # type: ignore[index]
-    db.session.add_all(created)
     db.session.flush()
+    if created:  # one executemany (the guard stamps and checks every row's tenant)
+        db.session.execute(insert(Member), created)
     done = {key: counts[key] for key in ("new", "update", "rejoin", "unchanged", "error")}
     audit.record("members_imported", details=done)
     return done

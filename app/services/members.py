@@ -48,7 +48,7 @@ def load(data: dict, partial: bool = False) -> dict:
 def rpps_warning(rpps: str | None) -> object | None:
     """The RPPS's Luhn key is what implementations commonly check; no text makes it binding, so
     a failed check is a warning, never a refusal."""
-    if rpps and not luhn_ok(rpps):
+    if rpps and len(rpps) == 11 and rpps.isdigit() and not luhn_ok(rpps):
         return _l("Clé de contrôle du RPPS incorrecte : vérifiez le numéro.")
     return None
 

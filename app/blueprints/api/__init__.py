@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from app.blueprints import IdConverter
 from app.blueprints.api import docs, members, tenants  # noqa: F401  (routes)
 from app.blueprints.api.blueprint import TENANT_PARAMETER, account_api, tenant_api
 from app.extensions import csrf
@@ -29,6 +30,9 @@ api = ObservatoireApi()
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
     api.init_app(app)
+    api.register_converter(
+        IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": converter.max}
+    )
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "jeton personnel (/compte/jetons)"},

@@ -26,19 +26,19 @@ def authenticate() -> None:
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise _unauthorized()
-    if throttle.token_failures_exceeded(address):
-        audit.record_now("api_token_throttled", outcome="denied", status_code=429)
-        raise TooManyRequests(retry_after=60)
     token = tokens.find_valid(raw.strip())
     if token is None:
+        # A wrong token is counted against its address; past the limit the answer is 429 (a
+        # valid token from the same address still works: a guess, not a client, is slowed).
         throttle.record_token_failure(address)
+        status = 429 if throttle.token_failures_exceeded(address) else 401
         audit.record_now(
             "api_token_refused",
             outcome="denied",
             details={"path": redact(request.path)},
-            status_code=401,
+            status_code=status,
         )
-        raise _unauthorized()
+        raise TooManyRequests(retry_after=60) if status == 429 else _unauthorized()
     if not tokens.count_use(token):
         raise TooManyRequests(retry_after=60)
     g.api_token = token

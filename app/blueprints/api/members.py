@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
+from marshmallow import RAISE
 
 from app.blueprints.api.blueprint import tenant_api
 from app.blueprints.api.paging import page_meta
@@ -53,7 +54,7 @@ def _shown(member: Member, territory: set[str]) -> dict:
 
 @tenant_api.route("/members", methods=["GET"])
 @require(Action.READ_PEOPLE)
-@tenant_api.arguments(MemberQuerySchema, location="query", as_kwargs=True)
+@tenant_api.arguments(MemberQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
 @tenant_api.response(200, envelope(MemberSchema, paged=True))
 def member_list(page: int, per_page: int, **filters):
     """Members of the CPTS, filtered as on the registry page, a page at a time."""
@@ -91,14 +92,14 @@ def _member_or_404(member_id: int) -> Member:
     return members.get_member(current_tenant, member_id) or abort(404)
 
 
-@tenant_api.route("/members/<int:member_id>", methods=["GET"])
+@tenant_api.route("/members/<id:member_id>", methods=["GET"])
 @require(Action.READ_PEOPLE)
 @tenant_api.response(200, envelope(MemberSchema))
 def member(member_id: int):
     return {"data": _shown(_member_or_404(member_id), members.territory_set(current_tenant))}
 
 
-@tenant_api.route("/members/<int:member_id>", methods=["PATCH"])
+@tenant_api.route("/members/<id:member_id>", methods=["PATCH"])
 @require(Action.READ_PEOPLE, Action.WRITE)
 @tenant_api.arguments(MemberPatchSchema, location="json")
 @tenant_api.response(200, envelope(MemberSchema))
@@ -112,7 +113,7 @@ def update_member(data: dict, member_id: int):
 
 @tenant_api.route("/members/growth", methods=["GET"])
 @require(Action.READ)
-@tenant_api.arguments(GrowthQuerySchema, location="query", as_kwargs=True)
+@tenant_api.arguments(GrowthQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
 @tenant_api.response(200, envelope(GrowthPointSchema, many=True))
 def growth(start: date | None, end: date | None):
     """Active members at the end of each month, by profession (counts only, no names)."""

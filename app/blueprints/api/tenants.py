@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_login import current_user
+from marshmallow import RAISE
 from sqlalchemy import func, select
 
 from app.blueprints.api.blueprint import account_api, tenant_api
@@ -18,7 +19,7 @@ from app.tenants.resolver import current_tenant
 
 
 @account_api.route("/tenants", methods=["GET"])
-@account_api.arguments(PageArgsSchema, location="query", as_kwargs=True)
+@account_api.arguments(PageArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @account_api.response(200, envelope(TenantSummarySchema, paged=True))
 def tenants(page: int, per_page: int):
     """The CPTS the caller may read (their own, their region's, their departments')."""

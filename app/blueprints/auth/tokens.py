@@ -48,7 +48,7 @@ def create_token():
     return _page(TokenForm(formdata=None), secret)
 
 
-@bp.post("/compte/jetons/<int:token_id>/revoquer")
+@bp.post("/compte/jetons/<id:token_id>/revoquer")
 @login_required
 def revoke_token(token_id: int):
     token = tokens.own_token(current_user, token_id) or abort(404)

@@ -64,7 +64,7 @@ class ReattachForm(FlaskForm):
     department_code = SelectField(_l("Département de rattachement"))
 
 
-def _choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
+def _choices(labels: dict, empty=None) -> list[SelectChoice]:
     """Choices of a controlled list, labels translated when the form is drawn."""
     first = [SelectChoice("", empty)] if empty is not None else []
     return first + [SelectChoice(key.value, _l(label)) for key, label in labels.items()]
@@ -75,21 +75,27 @@ class MemberForm(FlaskForm):
 
     last_name = StringField(_l("Nom"), validators=[Length(max=100)])
     first_name = StringField(_l("Prénom"), validators=[Length(max=100)])
-    profession = SelectField(_l("Profession"), choices=_choices(PROFESSION_LABELS, ""))
+    profession = SelectField(
+        _l("Profession"), choices=_choices(PROFESSION_LABELS, _l("— choisir —"))
+    )
     rpps = StringField(
         _l("RPPS"),
         validators=[Length(max=20)],
         description=_l("11 chiffres (facultatif pour les professions sans RPPS)"),
     )
-    exercise_mode = SelectField(_l("Mode d'exercice"), choices=_choices(MODE_LABELS, ""))
-    place = SelectField(_l("Lieu d'exercice"), choices=_choices(PLACE_LABELS, ""))
+    exercise_mode = SelectField(
+        _l("Mode d'exercice"), choices=_choices(MODE_LABELS, _l("— non renseigné —"))
+    )
+    place = SelectField(
+        _l("Lieu d'exercice"), choices=_choices(PLACE_LABELS, _l("— non renseigné —"))
+    )
     practice_commune_code = StringField(
         _l("Commune d'exercice (code INSEE)"),
         validators=[Length(max=10)],
         description=_l("Par exemple 11262 pour Narbonne"),
     )
     email = EmailField(_l("E-mail professionnel"), validators=[Length(max=254)])
-    board_role = SelectField(_l("Rôle au bureau"), choices=_choices(BOARD_LABELS, ""))
+    board_role = SelectField(_l("Rôle au bureau"), choices=_choices(BOARD_LABELS, _l("— aucun —")))
     joined_on = StringField(_l("Date d'adhésion"), render_kw={"type": "date"})
     left_on = StringField(_l("Date de départ"), render_kw={"type": "date"})
 

@@ -11,6 +11,7 @@ from app.exports import csv_stream
 from app.reports.journal import (
     ACTION_LABELS,
     JOURNAL_HEADER,
+    OBJECT_LABELS,
     JournalFilters,
     describe,
     journal,
@@ -52,6 +53,7 @@ def audit_trail():
         actors=actors,
         actions=actions,
         labels=ACTION_LABELS,
+        objects=OBJECT_LABELS,
         describe=describe,
         people_visible=may(Action.READ_PEOPLE),
     )

@@ -61,8 +61,10 @@ def upload_members():
     if not form.validate_on_submit() or upload is None or not upload.filename:
         form.file.errors.append(gettext("Choisissez un fichier CSV ou XLSX."))
         return _upload_page(form, 400)
+    content = upload.read()
+    upload.close()
     try:
-        record = imports.start(current_tenant, upload.read(), upload.filename, current_user.id)
+        record = imports.start(current_tenant, content, upload.filename, current_user.id)
     except DomainError as error:
         db.session.rollback()
         show_errors(form, error, {"file": "file"})
@@ -81,7 +83,7 @@ def _job(record: MemberImport) -> JobRecord | None:
     return db.session.scalar(of_bound_tenant(JobRecord).where(JobRecord.id == record.job_id))
 
 
-@bp.get("/membres/import/<int:import_id>")
+@bp.get("/membres/import/<id:import_id>")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def import_preview(import_id: int):
     record = _record_or_404(import_id)
@@ -115,7 +117,7 @@ def _preview_page(record: MemberImport, form: ConfirmImportForm, status: int = 2
     ), status
 
 
-@bp.post("/membres/import/<int:import_id>/confirmer")
+@bp.post("/membres/import/<id:import_id>/confirmer")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def confirm_import(import_id: int):
     record = _record_or_404(import_id)
@@ -143,7 +145,7 @@ def confirm_import(import_id: int):
     return redirect(url_for("workspace.import_preview", import_id=record.id))
 
 
-@bp.post("/membres/import/<int:import_id>/annuler")
+@bp.post("/membres/import/<id:import_id>/annuler")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def cancel_import(import_id: int):
     imports.cancel(current_tenant, _record_or_404(import_id))

@@ -141,13 +141,13 @@ def _member_page(member: Member, form: MemberForm | None = None, status: int = 2
     ), status
 
 
-@bp.get("/membres/<int:member_id>")
+@bp.get("/membres/<id:member_id>")
 @require(Action.READ_PEOPLE)
 def member(member_id: int):
     return _member_page(_member_or_404(member_id))
 
 
-@bp.post("/membres/<int:member_id>")
+@bp.post("/membres/<id:member_id>")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def update_member(member_id: int):
     member = _member_or_404(member_id)
@@ -188,7 +188,7 @@ def _date_action(member_id: int, action, form_name: str, done: str):
     return _member_page(member, None, 400, **{form_name: form})
 
 
-@bp.post("/membres/<int:member_id>/depart")
+@bp.post("/membres/<id:member_id>/depart")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def record_departure(member_id: int):
     return _date_action(
@@ -196,7 +196,7 @@ def record_departure(member_id: int):
     )
 
 
-@bp.post("/membres/<int:member_id>/retour")
+@bp.post("/membres/<id:member_id>/retour")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def rejoin(member_id: int):
     return _date_action(
@@ -207,7 +207,7 @@ def rejoin(member_id: int):
     )
 
 
-@bp.post("/membres/<int:member_id>/effacer")
+@bp.post("/membres/<id:member_id>/effacer")
 @require(Action.READ_PEOPLE, Action.WRITE)
 def erase(member_id: int):
     member = _member_or_404(member_id)

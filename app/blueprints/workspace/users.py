@@ -74,7 +74,7 @@ def _delivery_notice(invitation: Invitation, link: str | None) -> tuple[str, str
     ), "success"
 
 
-@bp.post("/invitations/<int:invitation_id>/revoquer")
+@bp.post("/invitations/<id:invitation_id>/revoquer")
 @require(Action.MANAGE_USERS)
 def revoke_invitation(invitation_id: int):
     invitation = access.tenant_invitation(current_tenant, invitation_id) or abort(404)
@@ -84,7 +84,7 @@ def revoke_invitation(invitation_id: int):
     return redirect(url_for("workspace.user_list"))
 
 
-@bp.post("/utilisateurs/<int:grant_id>/desactiver")
+@bp.post("/utilisateurs/<id:grant_id>/desactiver")
 @require(Action.MANAGE_USERS)
 def deactivate_user(grant_id: int):
     grant = users.tenant_grant(current_tenant, grant_id) or abort(404)
