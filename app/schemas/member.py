@@ -13,6 +13,7 @@ from marshmallow.exceptions import ValidationError
 from app.i18n import N_
 from app.models.member import BoardRole, ExerciseMode, Place, Profession
 from app.schemas import BaseSchema
+from app.schemas.envelope import PageArgsSchema
 
 PROFESSION_LABELS = {
     Profession.GP: N_("Médecin généraliste"),
@@ -165,7 +166,7 @@ class GrowthPointSchema(BaseSchema):
     )
 
 
-class MemberQuerySchema(BaseSchema):
+class MemberQuerySchema(PageArgsSchema):
     """Filters of the member list: the same as the registry page's."""
 
     q = fields.String(load_default="", validate=validate.Length(max=100))
@@ -184,8 +185,6 @@ class MemberQuerySchema(BaseSchema):
             error=_l("Tri inconnu."),
         ),
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class GrowthQuerySchema(BaseSchema):
