@@ -35,3 +35,21 @@ def finess_problem(value: str) -> object | None:
             "(2A/2B pour la Corse) suivi de chiffres."
         )
     return None
+
+
+# A social-security number (NIR): 13 digits and a 2-digit key, often typed in groups.
+_NIR = re.compile(
+    r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?\d{2}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)"
+)
+_BIRTH = re.compile(r"\bn[ée]e?\s+le\b|\bdate\s+de\s+naissance\b", re.IGNORECASE)
+
+
+def patient_detail_problem(text: str | None) -> object | None:
+    """Texts about the territory's health must name no patient: a social-security number or a
+    birth date is refused (the forms also warn against any other detail)."""
+    if text and (_NIR.search(text) or _BIRTH.search(text)):
+        return _l(
+            "Ce texte semble contenir des données de patient (numéro de sécurité sociale ou date "
+            "de naissance) : retirez-les, l'Observatoire ne conserve aucune donnée de patient."
+        )
+    return None

@@ -10,7 +10,10 @@ from flask_babel import get_locale, gettext, to_user_timezone
 from flask_login import current_user
 
 from app.i18n import N_
-from app.schemas.member import FIELD_LABELS
+from app.models.aci import MISSION_LABELS, MISSION_SHORT_LABELS
+from app.schemas.convention import DUE_LABELS, MISSION_STATUS_LABELS, STATUS_LABELS, euros
+from app.schemas.member import FIELD_LABELS, PROFESSION_LABELS
+from app.schemas.project import ACTION_STATUS_LABELS, THEME_LABELS
 from app.schemas.tenant import STAGE_LABELS
 from app.security.permissions import Action, can
 
@@ -66,6 +69,27 @@ def field_label(name: str) -> str:
     return gettext(FIELD_LABELS.get(name, name))
 
 
+# Filters naming a value of a controlled list in the reader's language: {{ status|status_label }}.
+LABELS: dict[str, dict] = {
+    "status_label": STATUS_LABELS,
+    "mission_status_label": MISSION_STATUS_LABELS,
+    "mission_label": MISSION_LABELS,
+    "mission_short_label": MISSION_SHORT_LABELS,
+    "due_label": DUE_LABELS,
+    "theme_label": THEME_LABELS,
+    "action_status_label": ACTION_STATUS_LABELS,
+    "profession_label": PROFESSION_LABELS,
+}
+
+
+def _labeller(labels: dict):
+    def label(value) -> str:
+        found = labels.get(value)
+        return gettext(found) if found is not None else "—"
+
+    return label
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_filter(decimal)
@@ -78,6 +102,9 @@ def init_app(app: Flask) -> None:
         lambda args, key: {k: v for k, v in args.items() if k != key}, "reject_key"
     )
     app.add_template_filter(lambda stage: gettext(STAGE_LABELS[stage]), "stage_label")
+    for name, labels in LABELS.items():
+        app.add_template_filter(_labeller(labels), name)
+    app.add_template_filter(euros)
     app.add_template_global(
         lambda size: gettext(SIZE_CLASS_LABELS[size]) if size in SIZE_CLASS_LABELS else "",
         "size_class_label",

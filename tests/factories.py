@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from app.extensions import db
+from app.models.aci import Mission
 from app.models.member import Member, Profession
 from app.models.user import Role, User
+from app.services import convention, prevention, project
 from app.services.tenants import create_tenant
 from app.services.territory import communes_by_code
 from app.services.users import create_user, find_user, grant_in_scope
@@ -56,3 +58,55 @@ def add_members(tenant: Tenant, count: int, joined_on: date = date(2024, 1, 15))
         db.session.add_all(members)
         db.session.commit()
     return members
+
+
+SIGNED = date(2024, 3, 1)
+
+
+def make_contract(tenant: Tenant, signed_on: date = SIGNED) -> dict[str, int]:
+    """A signed convention with an amendment and a payment, a started mission, a priority, a
+    mission action and a prevention action; returns their ids by URL argument name."""
+    data = {
+        "reference": "ACI-TEST-1",
+        "signed_on": signed_on.isoformat(),
+        "starts_on": signed_on.isoformat(),
+        "terms": {
+            **{f"running:{y}": 7_500_000 for y in range(1, 6)},
+            "fixed:acces_soins:1": 2_000_000,
+            "fixed:acces_soins:2": 2_000_000,
+            "variable:acces_soins:1": 1_000_000,
+        },
+    }
+    with tenant_bound(tenant.id):
+        convention.save_convention(tenant, data)
+        project.save_progress(tenant, Mission.ACCESS, {"started_on": "2024-06-01"})
+        convention.record_amendment(
+            tenant,
+            {
+                "signed_on": "2024-09-01",
+                "effective_on": "2024-09-01",
+                "reason": "Hausse du budget de l'année 2",
+                "changes": {"running:2": 8_000_000},
+            },
+        )
+        payment = convention.record_payment(
+            tenant, {"received_on": "2024-03-20", "amount_cents": 7_500_000, "due_key": "running:1"}
+        )
+        priority = project.add_priority(tenant, {"text": "Un médecin traitant pour chacun"})
+        project.save_action(
+            tenant,
+            {"mission": "acces_soins", "title": "Permanence de soins non programmés"},
+        )
+        action_id = project.actions(tenant)[0].id
+        prevention_action = prevention.save_prevention_action(
+            tenant,
+            {"held_on": "2024-10-10", "theme": "depistage_cancers", "description": "Octobre rose"},
+        )
+        ids = {
+            "payment_id": payment.id,
+            "priority_id": priority.id,
+            "action_id": action_id,
+            "prevention_id": prevention_action.id,
+        }
+        db.session.commit()
+    return ids

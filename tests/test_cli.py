@@ -68,7 +68,7 @@ def test_create_tenant_from_communes_with_its_registry_data(app, runner):
         "340780477",
         "34003",
     )
-    assert tenant.stage.value == "aci_signe"
+    assert tenant.declared_stage.value == "aci_signe"
     assert count(TerritoryCommune) == 2
 
 

@@ -61,7 +61,7 @@ def _snapshot() -> dict[str, list]:
             Tenant.id,
             Tenant.slug,
             Tenant.name,
-            Tenant.stage,
+            Tenant.declared_stage,
             Tenant.seat_commune_code,
             Tenant.population,
             Tenant.size_class,

@@ -21,7 +21,7 @@ def test_an_unknown_language_falls_back_to_french(app, client):
 
 
 def test_stage_labels_and_numbers_follow_the_language(app, client, auth):
-    tenant = make_tenant("cpts-a", ("11262",), stage="aci_signe")
+    tenant = make_tenant("cpts-a", ("11262",), declared_stage="aci_signe")
     make_user("p@test.fr", Role.PRESIDENT, tenant=tenant)
     auth.login("p@test.fr")
     population = f"{tenant.population:,}"

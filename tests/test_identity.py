@@ -14,7 +14,7 @@ from tests.factories import AGDE, make_tenant, make_user
 BESSAN = "34031"
 VALID = {
     "name": "CPTS Agde Méditerranée",
-    "stage": "aci_signe",
+    "declared_stage": "aci_signe",
     "finess": "340012345",
     "siren": "732829320",
     "seat_commune_code": BESSAN,
@@ -43,7 +43,7 @@ def test_president_updates_the_registry_data_and_it_is_audited(president, client
     response = client.post("/t/cpts-a/identite", data=VALID)
     assert response.status_code == 302
     tenant = reload(president)
-    assert (tenant.name, tenant.stage, tenant.siren, tenant.seat_commune_code) == (
+    assert (tenant.name, tenant.declared_stage, tenant.siren, tenant.seat_commune_code) == (
         "CPTS Agde Méditerranée",
         Stage.ACI_SIGNED,
         "732829320",
@@ -51,7 +51,7 @@ def test_president_updates_the_registry_data_and_it_is_audited(president, client
     )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "tenant_updated"))
     assert event.details["name"] == ["CPTS Agde", "CPTS Agde Méditerranée"]
-    assert event.details["stage"] == ["emergence", "aci_signe"]
+    assert event.details["declared_stage"] == ["emergence", "aci_signe"]
     assert "Fiche mise à jour (7 champ(s) modifié(s))" in client.get("/t/cpts-a/").get_data(
         as_text=True
     )

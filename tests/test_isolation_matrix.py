@@ -15,12 +15,22 @@ from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.user import Invitation, Role, RoleGrant
 from app.security.permissions import ROLE_ACTIONS, Action, required_actions
-from app.services import imports
+from app.services import imports, project
 from app.services.access import invite
+from app.services.convention import contract_record
+from app.services.prevention import prevention_actions
 from app.services.territory import territory_of
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
-from tests.factories import AGDE, BESANCON, NARBONNE, add_members, make_tenant, make_user
+from tests.factories import (
+    AGDE,
+    BESANCON,
+    NARBONNE,
+    add_members,
+    make_contract,
+    make_tenant,
+    make_user,
+)
 
 SAFE = {"GET"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -94,6 +104,7 @@ class World:
     member_id: int
     import_id: int
     users: dict[str, str]
+    contract_ids: dict[str, int]
 
 
 @pytest.fixture
@@ -126,7 +137,8 @@ def world(app) -> World:
     record = imports.start(tenant_a, EXAMPLE_IMPORT.read_bytes(), "exemple.csv", president_a.id)
     import_id = record.id
     db.session.commit()
-    return World(tenant_a, viewer_grant, invitation_id, member_id, import_id, users)
+    contract_ids = make_contract(tenant_a)
+    return World(tenant_a, viewer_grant, invitation_id, member_id, import_id, users, contract_ids)
 
 
 def sample_values(world: World) -> dict:
@@ -142,6 +154,8 @@ def sample_values(world: World) -> dict:
         "token": "not-a-real-token",
         "filename": "css/app.css",
         "commune_code": NARBONNE,
+        "mission": "acces_soins",
+        **world.contract_ids,
     }
 
 
@@ -164,12 +178,18 @@ def tenant_state() -> tuple:
     tenant_a = db.session.scalar(select(Tenant).where(Tenant.slug == "cpts-a"))
     with tenant_bound(tenant_a.id):
         invitations = db.session.scalars(select(Invitation.revoked_at)).all()
+        contract = contract_record(tenant_a)
+        priorities = len(project.priorities(tenant_a))
+        actions = len(project.actions(tenant_a))
+        prevention = len(prevention_actions(tenant_a))
     return (
         tuple(c.code for c in territory_of(tenant_a)),
         tenant_a.population,
         tenant_a.department_code,
         db.session.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.active)),
         tuple(invitations),
+        contract,
+        (priorities, actions, prevention),
     )
 
 

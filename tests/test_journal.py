@@ -34,7 +34,7 @@ def test_the_trail_shows_this_cpts_only_and_filters(client, auth, tenants):
     auth.login("president@test.fr")
     changed = client.post(
         "/t/cpts-a/identite",
-        data={"name": "CPTS Alpha", "stage": "emergence", "seat_commune_code": ""},
+        data={"name": "CPTS Alpha", "declared_stage": "emergence", "seat_commune_code": ""},
     )
     assert changed.status_code == 302
     page = text(client.get("/t/cpts-a/journal/"))

@@ -477,7 +477,7 @@ def test_nul_bytes_get_400_anonymous(client, method, path, data):
 
 def test_nul_bytes_get_400_signed_in(president_client):
     for path, data in (
-        ("/t/cpts-a/identite", {"name": "CPTS\x00", "stage": "emergence"}),
+        ("/t/cpts-a/identite", {"name": "CPTS\x00", "declared_stage": "emergence"}),
         ("/t/cpts-a/territoire", {"communes": "11\x00262"}),
         (USERS_PAGE, {"email": "x\x00@test.fr", "role": "viewer"}),
     ):

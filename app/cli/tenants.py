@@ -18,7 +18,12 @@ from app.tenants.models import Stage, Tenant
 group = AppGroup("tenants", help="CPTS (tenants) de la plateforme.")
 
 # Fields of the tenant schema whose command-line option has another name.
-OPTION_OF_FIELD = {"region_code": "region", "seat_commune_code": "seat", "contact_email": "email"}
+OPTION_OF_FIELD = {
+    "declared_stage": "stage",
+    "region_code": "region",
+    "seat_commune_code": "seat",
+    "contact_email": "email",
+}
 
 
 @group.command("create")
@@ -29,7 +34,12 @@ OPTION_OF_FIELD = {"region_code": "region", "seat_commune_code": "seat", "contac
 @click.option(
     "--region", "region_code", help="Code de région (déduit du territoire s'il est unique)."
 )
-@click.option("--stage", type=click.Choice([s.value for s in Stage]), default=Stage.EMERGENCE.value)
+@click.option(
+    "--stage",
+    "declared_stage",
+    type=click.Choice([s.value for s in Stage]),
+    default=Stage.EMERGENCE.value,
+)
 @click.option("--finess")
 @click.option("--siren")
 @click.option("--seat", "seat_commune_code", help="Code INSEE de la commune du siège.")
@@ -65,7 +75,7 @@ def list_tenants() -> None:
     """List every CPTS with its region, stage, population and size class."""
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.region_code, Tenant.name)):
         click.echo(
-            f"{tenant.slug:40} {tenant.region_code:>3} {tenant.stage.value:18} "
+            f"{tenant.slug:40} {tenant.region_code:>3} {tenant.declared_stage.value:18} "
             f"{tenant.population:>9} {tenant.size_class}"
         )
 

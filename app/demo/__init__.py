@@ -90,7 +90,7 @@ def _upsert_tenant(cpts: DemoCpts, communes: list[Commune]) -> Tenant:
         "slug": cpts.slug,
         "name": cpts.name,
         "region_code": cpts.region_code,
-        "stage": cpts.stage.value,
+        "declared_stage": cpts.stage.value,
         "seat_commune_code": cpts.seat,
         "contact_email": cpts.contact_email,
         "fictitious": cpts.fictitious,
@@ -100,7 +100,7 @@ def _upsert_tenant(cpts: DemoCpts, communes: list[Commune]) -> Tenant:
         return create_tenant(data, communes)
     for key, value in data.items():
         setattr(tenant, key, value)
-    tenant.stage = cpts.stage
+    tenant.declared_stage = cpts.stage
     tenant.finess = tenant.siren = None
     tenant.department_code = majority_department(communes)
     set_territory(tenant, communes)

@@ -4,10 +4,15 @@ application factory and Alembic rely on it)."""
 from __future__ import annotations
 
 from app.models import (  # noqa: F401
+    aci,
     audit,
+    contract,
+    convention,
     job,
     member,
     member_import,
+    prevention,
+    project,
     referential,
     territory,
     token,

@@ -14,6 +14,12 @@ from app.models.member import Profession
 from app.reports.members import GrowthPoint, TenantRow
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+LAYOUT = {
+    "font": {"family": FONT, "size": 13},
+    "plot_bgcolor": "#ffffff",
+    "paper_bgcolor": "#ffffff",
+    "separators": ", ",
+}
 
 
 def plain(text: str) -> str:
@@ -41,10 +47,7 @@ def members_per_10k_figure(rows: list[TenantRow]) -> dict:
         margin={"l": 10, "r": 20, "t": 10, "b": 40},
         xaxis_title="Membres pour 10 000 habitants",
         yaxis={"automargin": True},
-        font={"family": FONT, "size": 13},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        separators=", ",
+        **LAYOUT,
     )
     return json.loads(figure.to_json())
 
@@ -104,10 +107,91 @@ def growth_figure(table: GrowthTable, y_title: str, month_format: str = "%m/%Y")
         yaxis={"title": y_title, "rangemode": "tozero", "automargin": True},
         xaxis={"tickformat": month_format},
         legend={"orientation": "h", "y": -0.2},
-        font={"family": FONT, "size": 13},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        separators=", ",
         hovermode="x unified",
+        **LAYOUT,
+    )
+    return json.loads(figure.to_json())
+
+
+@dataclass(frozen=True)
+class DeadlineBar:
+    """One mission on the deadline timeline (labels already in the reader's language)."""
+
+    label: str
+    signed_on: date
+    start_due: date
+    deploy_due: date
+    started_on: date | None
+    deployed_on: date | None
+    status: str  # a key of STATUS_COLOURS
+
+
+STATUS_COLOURS = {"on_time": "#0f7b6c", "at_risk": "#e8a13a", "late": "#b42318", "done": "#8a94a6"}
+
+
+def deadlines_figure(bars: list[DeadlineBar], today: date, names: dict[str, str]) -> dict:
+    """Each mission from the signature to its start deadline, then to its deployment deadline,
+    coloured by status; diamonds where the CPTS recorded its start and deployment; today."""
+    figure = go.Figure()
+    for bar in bars:
+        colour, label = STATUS_COLOURS[bar.status], plain(bar.label)
+        for start, end, width, part in (
+            (bar.signed_on, bar.start_due, 10, names["start"]),
+            (bar.start_due, bar.deploy_due, 18, names["deploy"]),
+        ):
+            figure.add_trace(
+                go.Scatter(
+                    x=[start.isoformat(), end.isoformat()],
+                    y=[label, label],
+                    mode="lines",
+                    line={"color": colour, "width": width},
+                    opacity=0.55 if width == 10 else 0.9,
+                    showlegend=False,
+                    hovertemplate=f"{label}<br>{plain(part)} : %{{x|%d/%m/%Y}}<extra></extra>",
+                )
+            )
+        for day, name in ((bar.started_on, names["started"]), (bar.deployed_on, names["deployed"])):
+            if day is not None:
+                figure.add_trace(
+                    go.Scatter(
+                        x=[day.isoformat()],
+                        y=[label],
+                        mode="markers",
+                        marker={"symbol": "diamond", "size": 12, "color": "#1b2330"},
+                        showlegend=False,
+                        hovertemplate=f"{label}<br>{plain(name)} : %{{x|%d/%m/%Y}}<extra></extra>",
+                    )
+                )
+    figure.add_vline(x=today.isoformat(), line={"color": "#1f4e8c", "dash": "dot", "width": 2})
+    figure.update_layout(
+        height=90 + 46 * len(bars),
+        margin={"l": 10, "r": 20, "t": 10, "b": 40},
+        xaxis={"type": "date", "tickformat": "%m/%Y"},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        **LAYOUT,
+    )
+    return json.loads(figure.to_json())
+
+
+def money_figure(years: list[int], series: dict[str, list[int]], y_title: str) -> dict:
+    """Grouped bars per contract year (amounts in cents, shown in euros)."""
+    figure = go.Figure()
+    for column, (name, cents) in enumerate(series.items()):
+        figure.add_trace(
+            go.Bar(
+                x=[str(year) for year in years],
+                y=[amount / 100 for amount in cents],
+                name=plain(name),
+                marker_color=PALETTE[column % len(PALETTE)],
+                hovertemplate="%{y:,.2f} €<extra>" + plain(name) + "</extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="group",
+        height=300,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        yaxis={"title": y_title, "rangemode": "tozero", "automargin": True},
+        legend={"orientation": "h", "y": -0.2},
+        **LAYOUT,
     )
     return json.loads(figure.to_json())

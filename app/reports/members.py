@@ -10,17 +10,19 @@ from sqlalchemy import String, cast, func, literal, select, union_all
 from app.extensions import db
 from app.models.member import Profession, active_on, membership_periods
 from app.tenants.context import for_tenant
-from app.tenants.models import Tenant
+from app.tenants.models import Stage, Tenant
 
 MAX_MONTHS = 240  # twenty years: any range asked for is cut to this
 
 
 @dataclass(frozen=True)
 class TenantRow:
-    """A CPTS with its member count, compared fairly: members per 10,000 inhabitants."""
+    """A CPTS with its lifecycle stage (derived from its dates) and its member count, compared
+    fairly: members per 10,000 inhabitants."""
 
     tenant: Tenant
     member_count: int
+    stage: Stage
 
     @property
     def members_per_10k(self) -> float | None:

@@ -11,7 +11,7 @@ from app.models.referential import Commune, Department
 from app.reports.members import TenantRow, active_member_count
 from app.rollups.territory import Overlap, overlaps_for_codes
 from app.services.territory import population_by_department, territory_of
-from app.tenants.models import Tenant
+from app.tenants.models import Stage, Tenant
 
 
 @dataclass(frozen=True)
@@ -55,5 +55,5 @@ def department_shares(communes: list[Commune]) -> list[DepartmentShare]:
     return [DepartmentShare(code, names.get(code, code), pop) for code, pop in shares]
 
 
-def tenant_facts(tenant: Tenant) -> TenantFacts:
-    return TenantFacts(tenant, active_member_count(tenant), territory_view(tenant))
+def tenant_facts(tenant: Tenant, stage: Stage) -> TenantFacts:
+    return TenantFacts(tenant, active_member_count(tenant), stage, territory_view(tenant))

@@ -3,8 +3,12 @@ receives (dump). Messages are in French, marked for translation, and name no int
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, ValidationError, fields
+
+from app.domain import DomainError
 
 REQUIRED = _l("Ce champ est obligatoire.")
 INVALID = {
@@ -34,3 +38,11 @@ class BaseSchema(Schema):
                     field.error_messages["invalid"] = message
                     field.error_messages["unknown"] = message
                     break
+
+
+def validated(schema: Schema, data: Mapping) -> dict:
+    """The data as the schema loads it, or a DomainError naming each field at fault."""
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise DomainError(error.messages) from error  # type: ignore[arg-type]

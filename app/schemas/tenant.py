@@ -25,7 +25,7 @@ SLUG = validate.Regexp(
 # What the CPTS's own users may change on its registry data.
 EDITABLE = (
     "name",
-    "stage",
+    "declared_stage",
     "finess",
     "siren",
     "seat_commune_code",
@@ -58,7 +58,7 @@ class TenantSchema(BaseSchema):
     region_code = fields.String(
         load_default=None, validate=validate.Length(max=3, error=_l("Code de région invalide."))
     )
-    stage = fields.Enum(Stage, by_value=True, load_default=Stage.EMERGENCE)
+    declared_stage = fields.Enum(Stage, by_value=True, load_default=Stage.EMERGENCE)
     finess = fields.String(load_default=None, allow_none=True)
     siren = fields.String(load_default=None, allow_none=True)
     seat_commune_code = fields.String(load_default=None, allow_none=True)
@@ -101,7 +101,9 @@ class TenantFactsSchema(Schema):
     name = fields.String(attribute="tenant.name", dump_only=True)
     region = fields.String(attribute="tenant.region_code", dump_only=True)
     department = fields.String(attribute="tenant.department_code", dump_only=True, allow_none=True)
-    stage = fields.Enum(Stage, by_value=True, attribute="tenant.stage", dump_only=True)
+    stage = fields.Enum(
+        Stage, by_value=True, dump_only=True, metadata={"description": "derived from the dates"}
+    )
     population = fields.Integer(attribute="tenant.population", dump_only=True)
     size_class = fields.String(attribute="tenant.size_class", dump_only=True)
     finess = fields.String(attribute="tenant.finess", dump_only=True, allow_none=True)
@@ -113,11 +115,14 @@ class TenantFactsSchema(Schema):
 class TenantSummarySchema(Schema):
     """A CPTS in a list (the API's /tenants)."""
 
-    slug = fields.String(dump_only=True)
-    name = fields.String(dump_only=True)
-    region = fields.String(attribute="region_code", dump_only=True)
-    department = fields.String(attribute="department_code", dump_only=True, allow_none=True)
-    stage = fields.Enum(Stage, by_value=True, dump_only=True)
-    population = fields.Integer(dump_only=True)
-    size_class = fields.String(dump_only=True)
-    fictitious = fields.Boolean(dump_only=True)
+    slug = fields.String(attribute="tenant.slug", dump_only=True)
+    name = fields.String(attribute="tenant.name", dump_only=True)
+    region = fields.String(attribute="tenant.region_code", dump_only=True)
+    department = fields.String(attribute="tenant.department_code", dump_only=True, allow_none=True)
+    stage = fields.Enum(
+        Stage, by_value=True, dump_only=True, metadata={"description": "derived from the dates"}
+    )
+    population = fields.Integer(attribute="tenant.population", dump_only=True)
+    size_class = fields.String(attribute="tenant.size_class", dump_only=True)
+    fictitious = fields.Boolean(attribute="tenant.fictitious", dump_only=True)
+    member_count = fields.Integer(dump_only=True)

@@ -26,7 +26,7 @@ def record(
 ) -> AuditEvent:
     """Add an audit event to the session (committed with the unit of work it belongs to)."""
     obj = _unproxied(obj)
-    actor = _unproxied(actor) if actor is not None else _current_actor()
+    actor = _unproxied(actor) if actor is not None else current_actor()
     event = AuditEvent(
         action=action,
         outcome=outcome,
@@ -65,7 +65,7 @@ def _unproxied(value):
     return unwrap() if unwrap is not None else value
 
 
-def _current_actor():
+def current_actor():
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     return None

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +21,7 @@ from app.identifiers import luhn_ok
 from app.models.member import Member, MemberPeriod, Profession
 from app.models.referential import Commune
 from app.models.territory import TerritoryCommune
+from app.schemas import validated
 from app.schemas.member import MemberInputSchema, MemberPatchSchema
 from app.services import audit
 from app.tenants.context import for_tenant
@@ -39,10 +39,7 @@ SORTS = {
 
 def load(data: dict, partial: bool = False) -> dict:
     """Validated member fields (DomainError naming each field at fault)."""
-    try:
-        return (MemberPatchSchema if partial else MemberInputSchema)().load(data)
-    except ValidationError as error:
-        raise DomainError(error.messages) from error  # type: ignore[arg-type]
+    return validated((MemberPatchSchema if partial else MemberInputSchema)(), data)
 
 
 def rpps_warning(rpps: str | None) -> object | None:

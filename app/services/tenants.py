@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from app.domain import DomainError
 from app.extensions import db
 from app.models.referential import Commune, Department, Region
+from app.schemas import validated
 from app.schemas.tenant import EDITABLE, TenantSchema
 from app.services import audit
 from app.services.territory import (
@@ -42,10 +42,7 @@ def _taken(field: str, value, exclude_id: int | None) -> bool:
 
 
 def _load(data: dict, only: tuple[str, ...] | None = None) -> dict:
-    try:
-        return TenantSchema(only=only).load(data)
-    except ValidationError as error:
-        raise DomainError(error.messages) from error  # type: ignore[arg-type]
+    return validated(TenantSchema(only=only), data)
 
 
 def _uniqueness_errors(clean: dict, exclude_id: int | None = None) -> dict[str, list]:

@@ -52,7 +52,9 @@ class Tenant(TimestampMixin, Model):
     # The department whose CPAM follows the CPTS: where most of its population lived at creation,
     # changed only by the ARS of the region or an admin.
     department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"), index=True)
-    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 20), default=Stage.EMERGENCE)
+    # The stage chosen by hand: it counts only while no date of the lifecycle is recorded (the
+    # stage is derived from those dates: app.models.contract).
+    declared_stage: Mapped[Stage] = mapped_column(enum_column(Stage, 20), default=Stage.EMERGENCE)
     finess: Mapped[str | None] = mapped_column(String(9), unique=True)
     siren: Mapped[str | None] = mapped_column(String(9), unique=True)
     seat_commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.code"))

@@ -168,9 +168,9 @@ def rls_state(connection: Connection) -> str:
 
 
 # Tables the application only reads (the referential is loaded by the owner, like migrations),
-# and the audit trail, to which it may only append.
+# and the audit trail and amendments, to which it may only append.
 READ_ONLY_TABLES = ("region", "department", "epci", "commune", "alembic_version")
-APPEND_ONLY_TABLES = ("audit_event",)
+APPEND_ONLY_TABLES = ("audit_event", "amendment", "amendment_change")
 
 
 def grant_app_role(connection: Connection, role: str) -> None:

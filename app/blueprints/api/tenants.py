@@ -10,9 +10,11 @@ from app.blueprints.api.blueprint import account_api, tenant_api
 from app.blueprints.api.paging import page_meta
 from app.extensions import db
 from app.reports.members import active_member_count
+from app.reports.regional import tenant_rows
 from app.schemas.envelope import PageArgsSchema, envelope
 from app.schemas.tenant import TenantFactsSchema, TenantSummarySchema
 from app.security.permissions import Action, readable_tenants, require
+from app.services.convention import contract_of
 from app.services.territory import territory_of
 from app.tenants.models import Tenant
 from app.tenants.resolver import current_tenant
@@ -32,7 +34,7 @@ def tenants(page: int, per_page: int):
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return {"data": found, "meta": page_meta(total, page, per_page)}
+    return {"data": tenant_rows(list(found)), "meta": page_meta(total, page, per_page)}
 
 
 @tenant_api.route("/", methods=["GET"])
@@ -44,6 +46,7 @@ def tenant():
         "data": {
             "tenant": current_tenant,
             "member_count": active_member_count(current_tenant),
+            "stage": contract_of(current_tenant).stage,
             "communes": territory_of(current_tenant),
         }
     }

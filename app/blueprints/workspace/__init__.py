@@ -1,15 +1,19 @@
 """The CPTS workspace under /t/<slug>/, one module per page: home, territory, identity (registry
-data), users, members, member import, journal (audit trail). Every route declares the action
-it needs."""
+data), users, members, member import, journal (audit trail), health project and missions,
+convention (terms, amendments, money), prevention. Every route declares the action it needs."""
 
 from __future__ import annotations
 
 from app.blueprints.workspace import (  # noqa: F401  (routes)
+    convention,
+    convention_terms,
     home,
     identity,
     journal,
     member_import,
     members,
+    prevention,
+    project,
     territory,
     users,
 )

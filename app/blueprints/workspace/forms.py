@@ -48,7 +48,13 @@ class IdentityForm(FlaskForm):
     """The CPTS's registry data; domain rules (FINESS, SIREN, uniqueness) live in TenantSchema."""
 
     name = StringField(_l("Nom de la CPTS"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    stage = SelectField(_l("Étape"))
+    declared_stage = SelectField(
+        _l("Étape"),
+        description=_l(
+            "Utilisée tant qu'aucune date du projet de santé ni de la convention n'est saisie ; "
+            "ensuite, l'étape se déduit des dates."
+        ),
+    )
     finess = StringField(
         _l("FINESS"), description=_l("9 caractères, commençant par le département")
     )
@@ -64,7 +70,7 @@ class ReattachForm(FlaskForm):
     department_code = SelectField(_l("Département de rattachement"))
 
 
-def _choices(labels: dict, empty=None) -> list[SelectChoice]:
+def choices(labels: dict, empty=None) -> list[SelectChoice]:
     """Choices of a controlled list, labels translated when the form is drawn."""
     first = [SelectChoice("", empty)] if empty is not None else []
     return first + [SelectChoice(key.value, _l(label)) for key, label in labels.items()]
@@ -76,7 +82,7 @@ class MemberForm(FlaskForm):
     last_name = StringField(_l("Nom"), validators=[Length(max=100)])
     first_name = StringField(_l("Prénom"), validators=[Length(max=100)])
     profession = SelectField(
-        _l("Profession"), choices=_choices(PROFESSION_LABELS, _l("— choisir —"))
+        _l("Profession"), choices=choices(PROFESSION_LABELS, _l("— choisir —"))
     )
     rpps = StringField(
         _l("RPPS"),
@@ -84,10 +90,10 @@ class MemberForm(FlaskForm):
         description=_l("11 chiffres (facultatif pour les professions sans RPPS)"),
     )
     exercise_mode = SelectField(
-        _l("Mode d'exercice"), choices=_choices(MODE_LABELS, _l("— non renseigné —"))
+        _l("Mode d'exercice"), choices=choices(MODE_LABELS, _l("— non renseigné —"))
     )
     place = SelectField(
-        _l("Lieu d'exercice"), choices=_choices(PLACE_LABELS, _l("— non renseigné —"))
+        _l("Lieu d'exercice"), choices=choices(PLACE_LABELS, _l("— non renseigné —"))
     )
     practice_commune_code = StringField(
         _l("Commune d'exercice (code INSEE)"),
@@ -95,7 +101,7 @@ class MemberForm(FlaskForm):
         description=_l("Par exemple 11262 pour Narbonne"),
     )
     email = EmailField(_l("E-mail professionnel"), validators=[Length(max=254)])
-    board_role = SelectField(_l("Rôle au bureau"), choices=_choices(BOARD_LABELS, _l("— aucun —")))
+    board_role = SelectField(_l("Rôle au bureau"), choices=choices(BOARD_LABELS, _l("— aucun —")))
     joined_on = StringField(_l("Date d'adhésion"), render_kw={"type": "date"})
     left_on = StringField(_l("Date de départ"), render_kw={"type": "date"})
 

@@ -13,6 +13,7 @@ from app.reports.members import first_join, membership_growth
 from app.reports.tenant import tenant_facts
 from app.schemas.member import PROFESSION_LABELS
 from app.security.permissions import Action, require
+from app.services.convention import contract_of
 from app.tenants.resolver import current_tenant
 
 
@@ -24,14 +25,13 @@ def home():
     table = growth_table(
         points, lambda p: gettext(PROFESSION_LABELS[p]), gettext("Autres professions")
     )
+    contract = contract_of(current_tenant)
     return render_template(
         "workspace/home.html",
         tenant=current_tenant,
-        facts=tenant_facts(current_tenant),
+        facts=tenant_facts(current_tenant, contract.stage),
+        contract=contract,
         growth=table,
         growth_figure=growth_figure(table, gettext("Membres actifs")) if points else None,
         can_write=may(Action.WRITE),
-        can_manage=may(Action.MANAGE_USERS),
-        can_see_members=may(Action.READ_PEOPLE),
-        can_audit=may(Action.AUDIT),
     )

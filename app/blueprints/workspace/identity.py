@@ -21,14 +21,14 @@ from app.tenants.resolver import current_tenant
 
 def _form(communes: list[Commune]) -> IdentityForm:
     form = IdentityForm(obj=current_tenant)
-    form.stage.choices = [
+    form.declared_stage.choices = [
         SelectChoice(stage.value, gettext(label)) for stage, label in STAGE_LABELS.items()
     ]
     form.seat_commune_code.choices = [SelectChoice("", gettext("— non renseignée —"))] + [
         SelectChoice(c.code, f"{c.name} ({c.code})") for c in communes
     ]
     if not form.is_submitted():
-        form.stage.data = current_tenant.stage.value
+        form.declared_stage.data = current_tenant.declared_stage.value
     return form
 
 
