@@ -146,10 +146,13 @@ def test_the_status_of_the_convention_follows_its_dates_and_events():
 
 
 def test_the_stage_is_derived_from_the_dates_and_falls_back_on_the_declared_one():
-    def stage(today, project=ProjectDates(), **record):
+    def stage(today, project=None, **record):
         base = {"has_convention": False, "signed_on": None, "starts_on": None}
         return contract(
-            today, project=project, declared_stage=Stage.PROJECT_VALIDATED, **(base | record)
+            today,
+            project=project or ProjectDates(),
+            declared_stage=Stage.PROJECT_VALIDATED,
+            **(base | record),
         ).stage
 
     day = date(2023, 6, 1)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from app.exports import csv_stream, xlsx_bytes
+from app.exports import csv_stream, xlsx_stream
 
 DANGEROUS = [
     "=1+1",
@@ -47,7 +47,7 @@ def test_csv_quoting_round_trips():
 
 
 def test_no_xlsx_cell_is_a_formula():
-    sheet = load_workbook(io.BytesIO(xlsx_bytes("Feuille", HEADER, ROWS))).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx_stream("Feuille", HEADER, ROWS)))).active
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     # XML keeps no bare carriage return: it comes back as a line feed.
@@ -59,7 +59,7 @@ def test_no_xlsx_cell_is_a_formula():
 @pytest.mark.libreoffice
 def test_libreoffice_reads_our_files_as_text_not_formulas(tmp_path):
     """Both files opened and re-saved by LibreOffice: what it computes is what we wrote."""
-    (tmp_path / "export.xlsx").write_bytes(xlsx_bytes("Feuille", HEADER, ROWS))
+    (tmp_path / "export.xlsx").write_bytes(b"".join(xlsx_stream("Feuille", HEADER, ROWS)))
     (tmp_path / "export.csv").write_bytes(b"".join(csv_stream(HEADER, ROWS)))
     csv_filter = "Text - txt - csv (StarCalc):59,34,76,1"  # `;`, `"`, UTF-8, from line 1
     convert(tmp_path, "export.xlsx", "--convert-to", f"csv:{csv_filter}")

@@ -1,18 +1,22 @@
 """Demo data loader: the seed CPTS and fictitious peers, their members, one login per role.
 
 Idempotent: a CPTS found by slug is updated (fields and territory) rather than created again;
-its members are made exactly the generated set, matched by their (fictitious) RPPS number;
-users are found by e-mail and granted roles idempotently. Running it twice gives the same data.
+its members are made exactly the generated set, matched by their (fictitious) RPPS number; its
+project, convention and payments are made those of app.demo.contracts (amendments, which never
+change, are only added); users are found by e-mail and granted roles idempotently. Running it
+twice the same day gives the same data.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
 from app.demo.catalogue import ACCOUNTS, ALL_CPTS, DOMAIN, PASSWORD, DemoAccount, DemoCpts
+from app.demo.contracts import CHOSEN, catalogue, sync_contract
 from app.demo.people import DemoMember, generate_members
 from app.domain import DomainError
 from app.extensions import db
@@ -43,6 +47,7 @@ def load_demo() -> list[str]:
         raise DemoError(f"mot de passe de démonstration refusé : {problem}")
     try:
         lines, presidents = [], {}
+        contracts = catalogue(date.today())
         for cpts in ALL_CPTS:
             communes = _territory(cpts)
             tenant = _upsert_tenant(cpts, communes)
@@ -51,6 +56,9 @@ def load_demo() -> list[str]:
             )
             presidents[cpts.slug] = members[0].full_name
             lines.append(_summary(tenant, _sync_members(tenant, members)))
+            if cpts.slug in contracts:
+                sync_contract(tenant, contracts[cpts.slug], date.today())
+        lines.append(CHOSEN)
         lines += ["", f"Comptes de démonstration (mot de passe commun : {PASSWORD})"]
         lines += [_load_account(account, presidents) for account in ACCOUNTS]
     except DomainError as error:

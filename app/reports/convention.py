@@ -112,7 +112,7 @@ def deadlines_chart(contract: Contract, today: date) -> dict | None:
         "started": gettext("démarrée le"),
         "deployed": gettext("déployée le"),
     }
-    return deadlines_figure(bars, today, names)
+    return deadlines_figure(bars, today, names, contract.end_on)
 
 
 def money_chart(contract: Contract) -> dict | None:

@@ -129,7 +129,9 @@ class DeadlineBar:
 STATUS_COLOURS = {"on_time": "#0f7b6c", "at_risk": "#e8a13a", "late": "#b42318", "done": "#8a94a6"}
 
 
-def deadlines_figure(bars: list[DeadlineBar], today: date, names: dict[str, str]) -> dict:
+def deadlines_figure(
+    bars: list[DeadlineBar], today: date, names: dict[str, str], end: date | None = None
+) -> dict:
     """Each mission from the signature to its start deadline, then to its deployment deadline,
     coloured by status; diamonds where the CPTS recorded its start and deployment; today."""
     figure = go.Figure()
@@ -166,7 +168,14 @@ def deadlines_figure(bars: list[DeadlineBar], today: date, names: dict[str, str]
     figure.update_layout(
         height=90 + 46 * len(bars),
         margin={"l": 10, "r": 20, "t": 10, "b": 40},
-        xaxis={"type": "date", "tickformat": "%m/%Y"},
+        xaxis={
+            "type": "date",
+            "tickformat": "%m/%Y",
+            "range": [
+                min(b.signed_on for b in bars).isoformat(),
+                max([today, end or today, *(b.deploy_due for b in bars)]).isoformat(),
+            ],
+        },
         yaxis={"automargin": True, "autorange": "reversed"},
         **LAYOUT,
     )

@@ -1,6 +1,7 @@
 """Contracts across CPTS, for the CPAM and regional lists and the convention-status export.
 
-One query per table, each ordered by tenant and read as a stream, merged CPTS by CPTS: the
+One query per table, each in the order of the CPTS (by name) and read as a stream, merged CPTS
+by CPTS: the
 number of statements does not grow with the number of CPTS, and neither does memory when the
 caller consumes the records as they come (the export streams them).
 """
@@ -29,10 +30,11 @@ from app.tenants.context import unscoped
 from app.tenants.models import Stage, Tenant
 
 CHUNK = 500  # rows fetched at a time from each stream
+ORDER = (Tenant.name, Tenant.id)  # every stream follows the CPTS in this order
 
 
 class _Stream:
-    """Rows of one table ordered by tenant_id (their first column), taken tenant by tenant."""
+    """Rows of one table in the CPTS's order, tenant_id first, taken CPTS by CPTS."""
 
     def __init__(self, statement: Select):
         self.rows = iter(db.session.execute(statement.execution_options(yield_per=CHUNK)))
@@ -40,9 +42,8 @@ class _Stream:
 
     def take(self, tenant_id: int) -> list:
         taken = []
-        while self.head is not None and self.head[0] <= tenant_id:
-            if self.head[0] == tenant_id:
-                taken.append(self.head)
+        while self.head is not None and self.head[0] == tenant_id:
+            taken.append(self.head)
             self.head = next(self.rows, None)
         return taken
 
@@ -52,7 +53,7 @@ def _of(model, *columns, criteria: ColumnElement[bool], order=()) -> Select:
         select(model.tenant_id, *columns)
         .join(Tenant, Tenant.id == model.tenant_id)
         .where(criteria)
-        .order_by(model.tenant_id, *order)
+        .order_by(*ORDER, *order)
     )
 
 
@@ -62,7 +63,7 @@ REASON = "convention status of the CPTS of a region or departments"
 def contract_records(
     criteria: ColumnElement[bool], full: bool = True
 ) -> Iterator[tuple[Tenant, ContractRecord]]:
-    """Every CPTS matching `criteria` (on Tenant), in id order, with its contract record.
+    """Every CPTS matching `criteria` (on Tenant), by name, with its contract record.
     With full=False, only what the lifecycle stage needs (dates, no terms or money).
 
     The escape hatch is open only while a batch of CHUNK records is read: the caller's code,
@@ -82,7 +83,7 @@ def contract_records(
 
 def _open(criteria: ColumnElement[bool], full: bool) -> tuple[Iterator[Tenant], dict]:
     tenants = db.session.scalars(
-        select(Tenant).where(criteria).order_by(Tenant.id).execution_options(yield_per=CHUNK)
+        select(Tenant).where(criteria).order_by(*ORDER).execution_options(yield_per=CHUNK)
     )
     steps = [getattr(HealthProject, name) for name in STEP_FIELDS]
     streams = {

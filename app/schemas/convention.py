@@ -213,3 +213,49 @@ class ConventionSchema(Schema):
     payments = fields.List(fields.Nested(ReceiptSchema))
     amendments = fields.List(fields.Nested(AmendmentSchema))
     repayment = fields.Nested(RepaymentSchema, allow_none=True)
+
+
+class FundingSchema(Schema):
+    planned_cents = fields.Integer()
+    due_cents = fields.Integer()
+    received_cents = fields.Integer()
+
+
+class ConventionStatusSchema(Schema):
+    """One CPTS in the convention-status list (the export's row)."""
+
+    slug = fields.String()
+    name = fields.String()
+    finess = fields.String(allow_none=True)
+    siren = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    region = fields.String()
+    population = fields.Integer()
+    size_class = fields.String()
+    stage = fields.Enum(Stage, by_value=True)
+    reference = fields.String(allow_none=True)
+    signed_on = fields.Date(allow_none=True)
+    starts_on = fields.Date(allow_none=True)
+    end_on = fields.Date(allow_none=True)
+    status = fields.Enum(ConventionStatus, by_value=True)
+    amendments = fields.Integer()
+    missions = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+    current_year = fields.Integer(allow_none=True)
+    funding_current_year = fields.Nested(FundingSchema, allow_none=True)
+    funding_total = fields.Nested(FundingSchema, allow_none=True)
+
+
+class ConventionQuerySchema(BaseSchema):
+    """Filters of the convention-status list, as on the CPAM page."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    status = fields.Enum(ConventionStatus, by_value=True, load_default=None)
+    department = fields.String(load_default=None, validate=validate.Length(max=3))
+    size_class = fields.String(load_default=None, validate=validate.OneOf(["T1", "T2", "T3", "T4"]))
+    alert = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["late", "at_risk", "any"]),
+        metadata={"description": "missions late, at risk, or either"},
+    )
+    signed_year = fields.Integer(load_default=None, validate=validate.Range(min=2015, max=2100))

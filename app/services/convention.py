@@ -137,6 +137,15 @@ _TERM_PROBLEM = {
 }
 
 
+def original_terms(raw: Mapping[str, object], starts_on: date | None) -> dict[str, str]:
+    """The terms as signed, as stored: checked, with the end date stated (five years unless
+    given), amounts of zero and missions left out omitted (they are the default)."""
+    terms = {k: v for k, v in clean_terms(raw, starts_on).items() if v not in UNSET}
+    if "end_on" not in terms and starts_on is not None:
+        terms["end_on"] = default_end(starts_on).isoformat()
+    return terms
+
+
 def _as_text(kind: TermKind, value: object) -> str:
     """A value given to the API or a form, as the stored text (TypeError when mistyped)."""
     if kind is TermKind.DATE and isinstance(value, date):
@@ -181,10 +190,7 @@ def save_convention(tenant: Tenant, data: Mapping) -> Convention:
     signed, starts = clean["signed_on"], clean["starts_on"]
     if starts is not None and (signed is None or starts < signed):
         raise DomainError.on("starts_on", _l("Le début ne peut précéder la signature."))
-    # Amounts of zero and missions left out are the default: not stored.
-    terms = {
-        k: v for k, v in clean_terms(clean["terms"], starts or signed).items() if v not in UNSET
-    }
+    terms = original_terms(clean["terms"], starts or signed)
     if problem := _years_problem(terms, starts or signed):
         raise problem
     created = convention is None

@@ -1,10 +1,12 @@
-"""The regional layer under /region/<code>/: the CPTS of an ARS region, compared fairly."""
+"""The regional layer under /region/<code>/: the CPTS of an ARS region, compared fairly, and
+the convention status of each (the CPAM's page, over the region)."""
 
 from __future__ import annotations
 
 from flask import g, render_template
+from flask_babel import gettext
 
-from app.blueprints import scoped_blueprint
+from app.blueprints import conventions, scoped_blueprint
 from app.reports.figures import members_per_10k_figure
 from app.reports.regional import tenant_rows, tenants_where
 from app.rollups.territory import region_coverage, region_overlaps
@@ -24,3 +26,18 @@ def home():
         overlaps=region_overlaps(g.region.code),
         figure=members_per_10k_figure(rows) if rows else None,
     )
+
+
+@bp.get("/conventions/")
+def convention_list():
+    return conventions.list_page(
+        Tenant.region_code == g.region.code,
+        gettext("Conventions des CPTS de la région"),
+        gettext("ARS %(region)s", region=g.region.name),
+        "regional.export",
+    )
+
+
+@bp.get("/conventions/export")
+def export():
+    return conventions.export(Tenant.region_code == g.region.code, f"region-{g.region.code}")

@@ -87,7 +87,7 @@ class TerminationForm(FlaskForm):
 class PaymentForm(FlaskForm):
     received_on = DateField(_l("Reçu le"))
     amount = StringField(_l("Montant (euros)"), validators=[Length(max=30)])
-    due_key = SelectField(_l("Échéance réglée"), choices=[])
+    due_key = SelectField(_l("Échéance réglée"), choices=[], validate_choice=False)
     note = StringField(_l("Note"), validators=[Length(max=200)])
 
 

@@ -14,6 +14,7 @@ from app.blueprints.workspace.blueprint import bp, may
 from app.blueprints.workspace.contract_forms import PaymentForm, TerminationForm
 from app.domain import DomainError
 from app.extensions import db
+from app.models.aci import MISSION_SHORT_LABELS
 from app.models.contract import Contract
 from app.reports.convention import (
     deadlines_chart,
@@ -28,13 +29,22 @@ from app.services import convention as service
 from app.tenants.resolver import current_tenant
 
 
+def _due_labels(contract: Contract) -> dict[str, str]:
+    """Each due payment in words: "Solde de la part fixe · Parcours · année 2"."""
+    labels = {}
+    for due in contract.schedule:
+        words = [gettext(DUE_LABELS[due.kind])]
+        if due.mission:
+            words.append(gettext(MISSION_SHORT_LABELS[due.mission]))
+        labels[due.key] = " · ".join([*words, gettext("année %(n)s", n=due.year)])
+    return labels
+
+
 def _payment_form(contract: Contract, form: PaymentForm | None = None) -> PaymentForm:
     form = form or PaymentForm(formdata=None, received_on=date.today().isoformat())
+    labels = _due_labels(contract)
     form.due_key.choices = [SelectChoice("", gettext("— aucune en particulier —"))] + [
-        SelectChoice(
-            due.key,
-            f"{due.due_on:%d/%m/%Y} · {gettext(DUE_LABELS[due.kind])} · {euros(due.amount)}",
-        )
+        SelectChoice(due.key, f"{due.due_on:%d/%m/%Y} · {labels[due.key]} · {euros(due.amount)}")
         for due in contract.schedule
         if due.amount
     ]
@@ -54,6 +64,7 @@ def _page(contract: Contract, payment_form: PaymentForm | None = None):
         deadlines_figure=deadlines_chart(contract, today),
         money_figure=money_chart(contract),
         payment_form=_payment_form(contract, payment_form),
+        due_labels=_due_labels(contract),
         can_write=may(Action.WRITE),
     )
 

@@ -87,7 +87,9 @@ def convention_terms():
     if not terms.end_on and contract.starts_on:
         terms = terms.applied({"end_on": default_end(contract.starts_on).isoformat()})
     locked = bool(contract.record.amendments)  # shown, no longer changed
-    return _form_page("workspace/convention_terms.html", form, contract, terms, years, locked=locked)
+    return _form_page(
+        "workspace/convention_terms.html", form, contract, terms, years, locked=locked
+    )
 
 
 @bp.route("/convention/avenants/nouveau", methods=["GET", "POST"])
@@ -121,6 +123,8 @@ def new_amendment():
             )  # fmt: skip
             return redirect(url_for("workspace.amendments"))
     latest = contract.terms_on(date.max)  # every amendment applied, even those ahead
+    if latest.end_on is None and contract.end_on is not None:
+        latest = latest.applied({"end_on": contract.end_on.isoformat()})
     return _form_page("workspace/amendment_new.html", form, contract, latest, years)
 
 

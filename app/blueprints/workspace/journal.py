@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 
+from app.blueprints.downloads import download
 from app.blueprints.workspace.blueprint import bp, may
 from app.exports import csv_stream
 from app.reports.journal import (
@@ -64,10 +65,5 @@ def audit_trail():
 def audit_trail_csv():
     filters = _filters()
     audit.record_now("export", details={"what": "audit_trail", "format": "csv"})
-    response = Response(
-        stream_with_context(csv_stream(JOURNAL_HEADER, journal_rows(current_tenant, filters))),
-        mimetype="text/csv; charset=utf-8",
-    )
     name = f"journal-{current_tenant.slug}-{date.today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(csv_stream(JOURNAL_HEADER, journal_rows(current_tenant, filters)), name, "csv")

@@ -6,22 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext
 
+from app.blueprints.downloads import download
 from app.blueprints.forms import render_form, show_errors
 from app.blueprints.workspace.blueprint import bp, may
 from app.blueprints.workspace.forms import DateForm, EraseForm, MemberForm
 from app.domain import DomainError
-from app.exports import csv_stream, xlsx_bytes
+from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
 from app.models.member import Member, Profession
 from app.reports.member_exports import (
@@ -256,12 +255,8 @@ def export_members(kind: str):
     stamp = date.today().isoformat()
     name = f"membres-{current_tenant.slug}-{stamp}.{kind}"
     if kind == "csv":
-        body = stream_with_context(csv_stream(REGISTRY_HEADER, rows))
-        return _download(body, name, "text/csv; charset=utf-8")
-    content = xlsx_bytes("Membres", REGISTRY_HEADER, rows)
-    return _download(
-        content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+        return download(csv_stream(REGISTRY_HEADER, rows), name, kind)
+    return download(xlsx_stream("Membres", REGISTRY_HEADER, rows), name, kind)
 
 
 @bp.get("/membres/croissance.csv")
@@ -269,12 +264,4 @@ def export_members(kind: str):
 def growth_csv():
     audit.record_now("export", details={"what": "membership_growth", "format": "csv"})
     name = f"croissance-{current_tenant.slug}-{date.today().isoformat()}.csv"
-    return _download(
-        csv_stream(GROWTH_HEADER, growth_rows(current_tenant)), name, "text/csv; charset=utf-8"
-    )
-
-
-def _download(body, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(csv_stream(GROWTH_HEADER, growth_rows(current_tenant)), name, "csv")
