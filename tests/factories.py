@@ -63,11 +63,13 @@ def add_members(tenant: Tenant, count: int, joined_on: date = date(2024, 1, 15))
 SIGNED = date(2024, 3, 1)
 
 
-def make_contract(tenant: Tenant, signed_on: date = SIGNED) -> dict[str, int]:
+def make_contract(
+    tenant: Tenant, signed_on: date = SIGNED, reference: str = "ACI-TEST-1"
+) -> dict[str, int]:
     """A signed convention with an amendment and a payment, a started mission, a priority, a
     mission action and a prevention action; returns their ids by URL argument name."""
     data = {
-        "reference": "ACI-TEST-1",
+        "reference": reference,
         "signed_on": signed_on.isoformat(),
         "starts_on": signed_on.isoformat(),
         "terms": {

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from app.exports import csv_stream, xlsx_stream
+from tests.spreadsheets import CSV_FILTER, convert
 
 DANGEROUS = [
     "=1+1",
@@ -61,9 +60,8 @@ def test_libreoffice_reads_our_files_as_text_not_formulas(tmp_path):
     """Both files opened and re-saved by LibreOffice: what it computes is what we wrote."""
     (tmp_path / "export.xlsx").write_bytes(b"".join(xlsx_stream("Feuille", HEADER, ROWS)))
     (tmp_path / "export.csv").write_bytes(b"".join(csv_stream(HEADER, ROWS)))
-    csv_filter = "Text - txt - csv (StarCalc):59,34,76,1"  # `;`, `"`, UTF-8, from line 1
-    convert(tmp_path, "export.xlsx", "--convert-to", f"csv:{csv_filter}")
-    convert(tmp_path, "export.csv", f"--infilter={csv_filter}", "--convert-to", "xlsx")
+    convert(tmp_path, "export.xlsx", "--convert-to", f"csv:{CSV_FILTER}")
+    convert(tmp_path, "export.csv", f"--infilter={CSV_FILTER}", "--convert-to", "xlsx")
 
     from_xlsx = (tmp_path / "out" / "export.csv").read_text(encoding="utf-8")
     assert "'=1+1" in from_xlsx and "'=HYPERLINK" in from_xlsx
@@ -71,14 +69,3 @@ def test_libreoffice_reads_our_files_as_text_not_formulas(tmp_path):
     sheet = load_workbook(tmp_path / "out" / "export.xlsx").active
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert sheet.cell(row=2, column=1).value == "'=1+1"
-
-
-def convert(folder, name: str, *options: str) -> None:
-    profile = f"-env:UserInstallation=file://{folder}/lo"  # a profile of its own, no locks
-    command = [shutil.which("soffice") or "soffice", "--headless", "--norestore", profile]
-    subprocess.run(
-        [*command, *options, "--outdir", str(folder / "out"), str(folder / name)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )

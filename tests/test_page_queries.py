@@ -6,16 +6,27 @@ from datetime import date
 
 import pytest
 
+from app.extensions import db
 from app.models.user import Role
+from app.services import convention, prevention, project
 from app.tenants.context import tenant_bound
-from tests.factories import AGDE, BESANCON, NARBONNE, NIMES, add_members, make_tenant, make_user
+from tests.factories import (
+    AGDE,
+    BESANCON,
+    NARBONNE,
+    NIMES,
+    add_members,
+    make_contract,
+    make_tenant,
+    make_user,
+)
 
 CEILINGS = {
-    "/t/cpts-0/": 9,  # with the membership growth: its first month, then one query
+    "/t/cpts-0/": 14,  # membership growth (2), the contract (5), the territory and its overlaps
     "/t/cpts-0/utilisateurs": 6,
-    "/region/76/": 9,
-    "/admin/": 5,
-    "/cpam/": 5,
+    "/region/76/": 10,
+    "/admin/": 6,
+    "/cpam/": 9,
     "/api/v1/t/cpts-0/": 9,  # with the token's check and its counted use
 }
 COMMUNES = (NARBONNE, AGDE, NIMES, BESANCON)
@@ -49,13 +60,13 @@ def test_page_statement_count_is_bounded_and_flat(app, auth, count_sql, path):
 
 
 MEMBER_CEILINGS = {
-    "/t/cpts-0/": 8,
+    "/t/cpts-0/": 13,
     "/t/cpts-0/membres/": 7,
     "/t/cpts-0/membres/?statut=all&tri=-joined_on&q=nom&hors_territoire=1": 6,
     "/t/cpts-0/membres/{member}": 6,
     "/t/cpts-0/journal/": 7,
     # The API adds the token's check and its counted use (an UPDATE) to every request.
-    "/api/v1/tenants": 7,
+    "/api/v1/tenants": 9,
     "/api/v1/t/cpts-0/members": 10,
     "/api/v1/t/cpts-0/members/{member}": 9,
     "/api/v1/t/cpts-0/members/growth": 8,
@@ -74,4 +85,66 @@ def test_member_pages_and_api_are_flat_from_10_to_5000_members(app, auth, count_
     large = {path: _statements(auth, url, count_sql) for path, url in urls.items()}
     assert small == large, "statements per page changed between 10 and 5,000 members"
     over = {path: n for path, n in large.items() if n > MEMBER_CEILINGS[path]}
+    assert over == {}, f"over their ceiling: {over}"
+
+
+CONTRACT_CEILINGS = {
+    "/t/cpts-0/": 15,
+    "/t/cpts-0/projet/": 12,
+    "/t/cpts-0/projet/missions/parcours": 12,
+    "/t/cpts-0/convention/": 12,
+    "/t/cpts-0/convention/avenants/": 11,
+    "/t/cpts-0/convention/avenants/nouveau": 11,
+    "/t/cpts-0/convention/termes": 11,
+    "/t/cpts-0/prevention/": 7,
+    "/cpam/": 13,
+    "/cpam/conventions/export?format=csv": 12,
+    "/cpam/conventions/export?format=xlsx": 12,
+    "/cpam/conventions/export?format=json": 12,
+    "/region/76/": 10,
+    "/region/76/conventions/": 13,
+    "/region/76/conventions/export?format=csv": 13,
+    "/api/v1/tenants": 10,
+    "/api/v1/conventions": 12,
+    "/api/v1/t/cpts-0/convention": 14,
+}
+
+
+def _contracts(start: int, count: int) -> None:
+    for i in range(start, start + count):
+        make_contract(make_tenant(f"cpts-{i}", (COMMUNES[i % 3],)))
+
+
+def _more_of_everything(tenant) -> None:
+    """More amendments, payments, actions and prevention actions for the measured CPTS."""
+    with tenant_bound(tenant.id):
+        for year in (3, 4, 5):
+            changes = {f"running:{year}": 9_000_000, f"fixed:parcours:{year}": 100 * year}
+            data = {"signed_on": "2024-09-02", "effective_on": "2024-10-01", "reason": "Révision"}
+            convention.record_amendment(tenant, {**data, "changes": changes})
+        for day in range(2, 22):
+            data = {"received_on": f"2024-04-{day:02d}", "amount_cents": 100 + day}
+            convention.record_payment(tenant, data)
+        for n in range(10):
+            project.save_action(tenant, {"mission": "parcours", "title": f"Action {n}"})
+            action = {"held_on": "2024-10-10", "theme": "tabac", "description": f"Action {n}"}
+            prevention.save_prevention_action(tenant, action)
+        db.session.commit()
+
+
+def test_contract_pages_exports_and_api_are_flat(app, auth, count_sql):
+    """Whatever the number of CPTS, missions, payments and amendments."""
+    tenant = make_tenant("cpts-0", (NARBONNE,))
+    make_contract(tenant)
+    _contracts(1, 1)
+    admin = make_user("admin@test.fr", Role.ADMIN)
+    make_user(admin.email, Role.ARS, region="76")
+    auth.login(admin.email)
+    small = {path: _statements(auth, path, count_sql) for path in CONTRACT_CEILINGS}
+    _contracts(2, 6)
+    _more_of_everything(tenant)
+    large = {path: _statements(auth, path, count_sql) for path in CONTRACT_CEILINGS}
+    changed = {p: (small[p], large[p]) for p in small if small[p] != large[p]}
+    assert changed == {}, f"statements changed with more CPTS, payments, amendments: {changed}"
+    over = {path: n for path, n in large.items() if n > CONTRACT_CEILINGS[path]}
     assert over == {}, f"over their ceiling: {over}"

@@ -43,7 +43,7 @@ TEXT = _l("Entre {min} et {max} caractères.")
 
 def _past(day: date | None) -> None:
     if day is not None and day > date.today():
-        raise ValidationError(NOT_FUTURE)
+        raise ValidationError([NOT_FUTURE])
 
 
 def _professions():
@@ -111,7 +111,7 @@ class MissionActionSchema(BaseSchema):
 
 def _plausible(day: date) -> None:
     if not date(2015, 1, 1) <= day <= date.today() + timedelta(days=366):
-        raise ValidationError(_l("Date hors des années couvertes (2015 à l'an prochain)."))
+        raise ValidationError([_l("Date hors des années couvertes (2015 à l'an prochain).")])
 
 
 class PreventionActionSchema(BaseSchema):

@@ -14,13 +14,12 @@ from app.extensions import db
 from app.identifiers import patient_detail_problem
 from app.models.aci import MAX_YEARS, TermKind, format_term, parse_term, term_kind
 from app.models.contract import (
-    AmendmentRecord,
     Contract,
     ContractRecord,
-    Receipt,
     add_months,
     default_end,
 )
+from app.models.contract_rows import details, heads, record_of
 from app.models.convention import (
     Amendment,
     AmendmentChange,
@@ -28,7 +27,6 @@ from app.models.convention import (
     ConventionTerm,
     ReceivedPayment,
 )
-from app.models.project import HealthProject, MissionProgress
 from app.schemas import validated
 from app.schemas.convention import (
     AmendmentInputSchema,
@@ -38,7 +36,7 @@ from app.schemas.convention import (
 )
 from app.services import audit
 from app.tenants.context import for_tenant
-from app.tenants.models import Tenant
+from app.tenants.models import Stage, Tenant
 
 # -- reading
 
@@ -48,54 +46,20 @@ def get_convention(tenant: Tenant) -> Convention | None:
     return db.session.scalar(select(Convention))
 
 
-def amendment_record(row: Amendment) -> AmendmentRecord:
-    return AmendmentRecord(
-        number=row.number,
-        signed_on=row.signed_on,
-        effective_on=row.effective_on,
-        reason=row.reason,
-        changes={change.key: change.value for change in row.changes},
-        termination=row.termination,
-        id=row.id,
-        created_by=row.created_by_email,
-        created_at=row.created_at,
-    )
+@for_tenant
+def contract_record(tenant: Tenant) -> ContractRecord:
+    """Everything recorded about the CPTS's project and contract (five queries)."""
+    scope = Tenant.id == tenant.id
+    head = db.session.execute(heads(scope)).one()
+    rows = {name: list(db.session.execute(statement)) for name, statement in details(scope).items()}
+    return record_of(head, rows)[1]
 
 
 @for_tenant
-def contract_record(tenant: Tenant) -> ContractRecord:
-    """Everything recorded about the CPTS's project and contract (a fixed number of queries)."""
-    convention = get_convention(tenant)
-    project = db.session.scalar(select(HealthProject))
-    progress = {
-        row.mission: (row.started_on, row.deployed_on)
-        for row in db.session.scalars(select(MissionProgress))
-    }
-    amendments, receipts = [], []
-    if convention is not None:
-        amendments = [
-            amendment_record(row)
-            for row in db.session.scalars(select(Amendment).order_by(Amendment.number))
-        ]
-        receipts = [
-            Receipt(r.received_on, r.amount_cents, r.due_key, r.note, r.id)
-            for r in db.session.scalars(
-                select(ReceivedPayment).order_by(ReceivedPayment.received_on, ReceivedPayment.id)
-            )
-        ]
-    return ContractRecord(
-        tenant_id=tenant.id,
-        declared_stage=tenant.declared_stage,
-        project=project.dates() if project else ContractRecord.project,
-        has_convention=convention is not None,
-        reference=convention.reference if convention else None,
-        signed_on=convention.signed_on if convention else None,
-        starts_on=convention.starts_on if convention else None,
-        original={t.key: t.value for t in convention.terms} if convention else {},
-        amendments=tuple(amendments),
-        progress=progress,
-        receipts=tuple(receipts),
-    )
+def stage_of(tenant: Tenant, today: date | None = None) -> Stage:
+    """The CPTS's lifecycle stage, from its dates (one query)."""
+    head = db.session.execute(heads(Tenant.id == tenant.id, full=False)).one()
+    return Contract(record_of(head, {})[1], today or date.today()).stage
 
 
 def contract_of(tenant: Tenant, today: date | None = None) -> Contract:

@@ -14,7 +14,7 @@ from app.reports.regional import tenant_rows
 from app.schemas.envelope import PageArgsSchema, envelope
 from app.schemas.tenant import TenantFactsSchema, TenantSummarySchema
 from app.security.permissions import Action, readable_tenants, require
-from app.services.convention import contract_of
+from app.services.convention import stage_of
 from app.services.territory import territory_of
 from app.tenants.models import Tenant
 from app.tenants.resolver import current_tenant
@@ -46,7 +46,7 @@ def tenant():
         "data": {
             "tenant": current_tenant,
             "member_count": active_member_count(current_tenant),
-            "stage": contract_of(current_tenant).stage,
+            "stage": stage_of(current_tenant),
             "communes": territory_of(current_tenant),
         }
     }
