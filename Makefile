@@ -52,6 +52,7 @@ bench: serve-setup
 	$(PY) bench/referential_load.py
 	$(PY) bench/pages.py
 	$(PY) bench/member_import.py
+	$(PY) bench/cpam_export.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import sys
 import time
 import tracemalloc
@@ -18,7 +17,7 @@ from app.referential import load_referential  # noqa: E402
 from app.services.member_import import check, write  # noqa: E402
 from app.services.tenants import create_tenant  # noqa: E402
 from app.services.territory import communes_of_epcis  # noqa: E402
-from bench.common import StatementCounter, fresh_app  # noqa: E402
+from bench.common import StatementCounter, fresh_app, postgres_reachable  # noqa: E402
 from tests import databases  # noqa: E402
 
 ROWS = 10_000
@@ -89,14 +88,6 @@ def measure(label: str, app) -> None:
         f"preview {preview_s:.2f} s ({read_sql} SQL), commit {commit_s:.2f} s "
         f"({write_sql} SQL), peak Python memory {peak:.0f} MiB"
     )
-
-
-def postgres_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError:
-        return False
-    return True
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ def sqlite_database(directory: Path, name: str = "test") -> TestDatabase:
     return TestDatabase("sqlite", url, url)
 
 
-def _server_url(database: str, user: str) -> str:
+def server_url(database: str, user: str) -> str:
     return (
         make_url(PG_SERVER)
         .set(database=database, username=user, password=None)
@@ -57,12 +57,12 @@ def postgres_database(name: str = "cpts_test") -> TestDatabase:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}" OWNER {OWNER}'))
     server.dispose()
-    owner = create_engine(_server_url(name, "postgres"), isolation_level="AUTOCOMMIT")
+    owner = create_engine(server_url(name, "postgres"), isolation_level="AUTOCOMMIT")
     with owner.connect() as connection:
         # PostgreSQL 15 no longer lets every role create in public: the owner gets the schema.
         connection.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER}"))
     owner.dispose()
-    return TestDatabase("postgresql", _server_url(name, APP_ROLE), _server_url(name, OWNER))
+    return TestDatabase("postgresql", server_url(name, APP_ROLE), server_url(name, OWNER))
 
 
 def drop_postgres_database(name: str) -> None:

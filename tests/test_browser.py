@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.models.user import Role
 from app.tenants.models import Tenant
 from tests.conftest import CHROMIUM
-from tests.factories import PASSWORD, add_members, make_user
+from tests.factories import PASSWORD, add_members, make_contract, make_user
 from tests.factories import make_tenant as _make_tenant
 
 pytestmark = pytest.mark.browser
@@ -151,6 +152,59 @@ def test_the_api_documentation_draws_from_local_assets(app, live_server, browser
     assert all(url.startswith(live_server) for url in requests), "a request left the machine"
     assert errors == []
     _shot(page, "api-docs")
+
+
+def test_an_amendment_recorded_then_read_in_the_history(app, live_server, browser):
+    tenant = _make_tenant("grand-narbonne", ("11262",), name="CPTS du Grand Narbonne")
+    make_contract(tenant)
+    make_user("president@test.fr", Role.PRESIDENT, tenant=tenant)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _login(page, live_server, "president@test.fr")
+    page.get_by_role("link", name="Convention", exact=True).click()
+    page.wait_for_selector(".chart .main-svg", timeout=10_000)  # the deadline timeline
+    page.get_by_role("link", name="Enregistrer un avenant").click()
+    page.get_by_label("Signé le").fill("2025-01-15")
+    page.get_by_label("Prend effet le").fill("2025-02-01")
+    page.get_by_label("Objet de l'avenant").fill("Hausse du budget de l'année 3")
+    page.get_by_label("Budget de fonctionnement, année 3").fill("90 000")
+    page.get_by_role("button", name="Enregistrer l'avenant").click()
+    assert (
+        "Avenant n° 2 enregistré : 1 terme(s) modifié(s)." in page.locator(".notice").inner_text()
+    )
+    second = page.get_by_role("region", name="Avenant n° 2")
+    row = second.get_by_role("row", name="Budget de fonctionnement · année 3")
+    assert row.inner_text().split("\t")[1:] == ["75\u202f000,00\u00a0€", "90\u202f000,00\u00a0€"]
+    _shot(page, "amendments")
+    assert errors == []
+
+
+def test_the_cpam_user_filters_the_conventions_and_downloads_the_xlsx(
+    app, live_server, browser, tmp_path
+):
+    late = _make_tenant("cpts-late", ("11262",), name="CPTS en retard")
+    make_contract(late)
+    _make_tenant("cpts-none", ("34003",), name="CPTS sans convention")
+    _make_tenant("cpts-gard", ("30189",), name="CPTS du Gard")
+    make_user("cpam@test.fr", Role.CPAM, departments=("11", "34"))
+    page = browser.new_page(accept_downloads=True)
+    _login(page, live_server, "cpam@test.fr")
+    page.wait_for_url(f"{live_server}/cpam/")
+    table = page.locator("table.data-table tbody")
+    assert "CPTS du Gard" not in table.inner_text() and table.locator("tr").count() == 2
+    page.get_by_label("Missions").select_option("late")
+    page.get_by_role("button", name="Filtrer").click()
+    assert table.locator("tr").count() == 1 and "CPTS en retard" in table.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter (XLSX)").click()
+    saved = tmp_path / "conventions.xlsx"
+    download.value.save_as(saved)
+    sheet = load_workbook(saved).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == ["CPTS en retard"]
+    page.reload()
+    assert "XLSX" in page.get_by_role("region", name="Vos derniers exports").inner_text()
+    _shot(page, "cpam-conventions")
 
 
 def _tenant(slug: str) -> Tenant:

@@ -243,7 +243,7 @@ def test_payments_received_are_recorded_in_euros_and_counted_per_year(client, te
         contract = service.contract_of(tenant)
     assert contract.money[0].received == 7_500_000 + 1_500_050
     page = client.get("/t/cpts-a/convention/").get_data(as_text=True)
-    assert "Avance de 75 % de la part fixe · Accès aux soins · année 1" in page
+    assert "Avance sur la part fixe (75 %) · Accès aux soins · année 1" in page
 
 
 @pytest.mark.parametrize(

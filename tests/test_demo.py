@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from app.demo import load_demo
 from app.extensions import db
 from app.identifiers import luhn_ok
+from app.models.contract import ConventionStatus, MissionStatus
 from app.models.member import Member
 from app.models.territory import TerritoryCommune
 from app.models.user import Role, RoleGrant, User
+from app.reports.conventions import convention_rows
 from app.reports.members import active_member_count
+from app.rollups.conventions import contract_records
 from app.rollups.territory import overlaps
 from app.security.passwords import verify_password
+from app.services.convention import contract_of
 from app.services.users import find_user
 from app.tenants.context import tenant_bound, unscoped
-from app.tenants.models import Tenant
+from app.tenants.models import Stage, Tenant
 
 POPULATIONS = {
     "agde": 69_339,
@@ -79,12 +83,14 @@ def _snapshot() -> dict[str, list]:
             RoleGrant.tenant_id,
         ).order_by(RoleGrant.id)
     ).all()
+    contracts = [record for _t, record in contract_records(true())]
     return {
         "members": members,
         "territory": territory,
         "tenants": tenants,
         "users": users,
         "grants": grants,
+        "contracts": contracts,
     }
 
 
@@ -148,3 +154,33 @@ def test_demo_refuses_to_load_in_production(app, runner):
         app.config["APP_ENV"] = "development"
     assert result.exit_code != 0 and "production" in result.output
     assert db.session.scalar(select(func.count()).select_from(Tenant)) == 0
+
+
+def _contract(slug: str):
+    tenant = _tenant(slug)
+    with tenant_bound(tenant.id):
+        return contract_of(tenant)
+
+
+def test_conventions_follow_the_articles(app):
+    load_demo()
+    agde = _contract("agde")
+    assert agde.record.signed_on == date(2023, 12, 26)
+    assert [year.planned for year in agde.money[:-1]] == [380_000_00] * 5
+    narbonne = _contract("grand-narbonne")
+    assert narbonne.status is ConventionStatus.AMENDED and len(narbonne.record.amendments) == 1
+    assert 0 < narbonne.money[-1].received < narbonne.money[-1].due
+    costieres = _contract("costieres-en-camargue")
+    assert costieres.record.project.project_submitted_on == date(2023, 4, 28)
+    assert costieres.stage is Stage.PROJECT_VALIDATED  # deemed, without objection
+    assert _contract("pays-horloger").end_on == date(2027, 4, 12)  # extended by amendment
+
+
+def test_each_region_has_a_late_and_an_at_risk_mission_to_act_on(app):
+    load_demo()
+    for region in ("76", "27"):
+        rows = list(convention_rows(Tenant.region_code == region, date.today()))
+        statuses = {s for row in rows for s in row.missions.values()}
+        assert {MissionStatus.LATE, MissionStatus.AT_RISK} <= statuses, region
+    aude_herault = list(convention_rows(Tenant.department_code.in_(("11", "34")), date.today()))
+    assert any(row.late for row in aude_herault) and any(row.at_risk for row in aude_herault)

@@ -20,7 +20,12 @@ from app.exports import csv_stream, json_stream, xlsx_stream
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.contract import ConventionStatus
-from app.reports.convention_exports import export_cells, export_header, export_record
+from app.reports.convention_exports import (
+    export_cells,
+    export_header,
+    export_labels,
+    export_record,
+)
 from app.reports.conventions import (
     ALERTS,
     SORTS,
@@ -119,7 +124,8 @@ def export(scope: ColumnElement[bool], name: str):
     if kind == "json":
         meta = {"generated_on": date.today(), "scope": name, "filters": _described(filters)}
         return download(json_stream((export_record(r) for r in rows), meta), filename, kind)
-    cells = (export_cells(r) for r in rows)
+    labels = export_labels()
+    cells = (export_cells(r, labels) for r in rows)
     if kind == "xlsx":
         return download(xlsx_stream(gettext("Conventions"), export_header(), cells), filename, kind)
     return download(csv_stream(export_header(), cells, delimiter), filename, kind)

@@ -21,6 +21,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, cached_property, lru_cache
 
 from app.i18n import N_
 
@@ -86,6 +87,7 @@ class TermKind(enum.Enum):
     MONTHS = "months"
 
 
+@cache  # a few dozen distinct keys, read thousands of times by a list of many CPTS
 def term_kind(key: str) -> TermKind | None:
     """The kind of value a term key holds, or None if the key names nothing in a contract."""
     name, *parts = key.split(":")
@@ -108,6 +110,7 @@ def _year(text: str) -> bool:
     return text.isdigit() and 1 <= int(text) <= MAX_YEARS
 
 
+@lru_cache(maxsize=8192)  # the same amounts and dates recur across CPTS
 def parse_term(kind: TermKind, text: str) -> date | int | bool:
     """A stored value, typed (ValueError when it is not one)."""
     if kind is TermKind.DATE:
@@ -137,10 +140,18 @@ class Terms:
 
     values: Mapping[str, str]
 
+    @cached_property
+    def _typed(self) -> dict[str, date | int | bool]:
+        """Every stated term read once (a list of many CPTS reads each many times)."""
+        typed = {}
+        for key, text in self.values.items():
+            kind = term_kind(key)
+            if kind is not None:
+                typed[key] = parse_term(kind, text)
+        return typed
+
     def get(self, key: str) -> date | int | bool | None:
-        kind = term_kind(key)
-        text = self.values.get(key)
-        return None if kind is None or text is None else parse_term(kind, text)
+        return self._typed.get(key)
 
     def applied(self, changes: Mapping[str, str]) -> Terms:
         return Terms({**self.values, **changes})
@@ -149,26 +160,32 @@ class Terms:
     def end_on(self) -> date | None:
         return self.get("end_on")  # type: ignore[return-value]
 
+    # Amounts are read thousands of times by a list of many CPTS: straight from the typed terms
+    # (a mission formats as its value).
     def cents(self, key: str) -> int:
-        return self.get(key) or 0  # type: ignore[return-value]
+        return self._typed.get(key) or 0  # type: ignore[return-value]
 
     def running(self, year: int) -> int:
-        return self.cents(f"running:{year}")
+        return self._typed.get(f"running:{year}") or 0  # type: ignore[return-value]
 
     def fixed(self, mission: Mission, year: int) -> int:
-        return self.cents(f"fixed:{mission.value}:{year}")
+        return self._typed.get(f"fixed:{mission}:{year}") or 0  # type: ignore[return-value]
 
     def variable(self, mission: Mission, year: int) -> int:
-        return self.cents(f"variable:{mission.value}:{year}")
+        return self._typed.get(f"variable:{mission}:{year}") or 0  # type: ignore[return-value]
 
     def conditional(self, year: int) -> int:
-        return self.cents(f"conditional:{year}")
+        return self._typed.get(f"conditional:{year}") or 0  # type: ignore[return-value]
+
+    @cached_property
+    def _included(self) -> frozenset[Mission]:
+        return frozenset(m for m in Mission if m in CORE or self.get(f"included:{m}") is True)
 
     def included(self, mission: Mission) -> bool:
-        return mission in CORE or self.get(f"included:{mission.value}") is True
+        return mission in self._included
 
     def missions(self) -> list[Mission]:
-        return [mission for mission in Mission if self.included(mission)]
+        return [mission for mission in Mission if mission in self._included]
 
     def deadlines(self, mission: Mission) -> tuple[int, int] | None:
         """(start, fully deployed) in months from the signature; None if the contract sets none."""

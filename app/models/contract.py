@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
@@ -23,6 +23,8 @@ def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day when it has no such day)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if day.day <= 28:  # every month has that day
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -280,7 +282,8 @@ class Contract:
         start_due = add_months(signed, deadlines[0]) if signed and deadlines else None
         deploy_due = add_months(signed, deadlines[1]) if signed and deadlines else None
         state = MissionState(mission, included, start_due, deploy_due, started, deployed, None)
-        return replace(state, status=self._mission_status(state))
+        status = self._mission_status(state)
+        return MissionState(mission, included, start_due, deploy_due, started, deployed, status)
 
     def _mission_status(self, state: MissionState) -> MissionStatus | None:
         if not state.included:
@@ -361,10 +364,13 @@ class Contract:
                                        year.end, amount, mission))  # fmt: skip
         return dues
 
+    @cached_property
+    def _due_years(self) -> dict[str, int]:
+        return {due.key: due.year for due in self.schedule}
+
     def receipt_year(self, receipt: Receipt) -> int | None:
-        due = next((d for d in self.schedule if d.key == receipt.due_key), None)
-        if due is not None:
-            return due.year
+        if receipt.due_key in self._due_years:
+            return self._due_years[receipt.due_key]
         year = self.year_of(receipt.received_on)
         return year.number if year else None
 
@@ -376,15 +382,19 @@ class Contract:
         for receipt in self.record.receipts:
             number = self.receipt_year(receipt)
             received[number] = received.get(number, 0) + receipt.amount
+        due: dict[int, int] = {}
+        for payment in self.schedule:
+            if payment.due_on <= self.today:
+                due[payment.year] = due.get(payment.year, 0) + (payment.amount or 0)
+        missions = terms.missions()
         for year in self.years:
             n = year.number
             planned = terms.running(n) + sum(
-                terms.fixed(m, n) + terms.variable(m, n) for m in terms.missions()
+                terms.fixed(m, n) + terms.variable(m, n) for m in missions
             )
-            due = sum(
-                d.amount or 0 for d in self.schedule if d.year == n and d.due_on <= self.today
+            rows.append(
+                MoneyYear(n, planned, terms.conditional(n), due.get(n, 0), received.get(n, 0))
             )
-            rows.append(MoneyYear(n, planned, terms.conditional(n), due, received.get(n, 0)))
         total = MoneyYear(
             0,
             sum(r.planned for r in rows),

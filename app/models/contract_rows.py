@@ -4,7 +4,10 @@ own pages run them bound to it; the CPAM and regional lists stream them across C
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import lazyload
 
 from app.models.aci import Mission
 from app.models.contract import AmendmentRecord, ContractRecord, ProjectDates, Receipt
@@ -38,6 +41,7 @@ def heads(criteria: ColumnElement[bool], full: bool = True) -> Select:
     its termination): each at most one per CPTS."""
     query = (
         select(Tenant, *STEPS, *CONVENTION)
+        .options(lazyload(Tenant.region), lazyload(Tenant.department), lazyload(Tenant.seat))
         .outerjoin(HealthProject, HealthProject.tenant_id == Tenant.id)
         .outerjoin(Convention, Convention.tenant_id == Tenant.id)
     )
@@ -87,6 +91,7 @@ def _amendments(rows: list) -> tuple[AmendmentRecord, ...]:
         if id_ is None:
             continue
         if id_ not in found:
+            at = at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at  # SQLite
             found[id_] = AmendmentRecord(
                 number, signed, effective, reason, {}, termination, id_, by, at
             )

@@ -39,18 +39,20 @@ def _money(year: MoneyYear | None) -> list[Cell]:
     return [None] * 3 if year is None else [Euros(getattr(year, name)) for name in MONEY]
 
 
-def export_cells(row: ConventionRow) -> list[Cell]:
+def export_labels() -> dict:
+    """Every label a line may carry, translated once for the whole export."""
+    tables: tuple[dict, ...] = (STAGE_LABELS, STATUS_LABELS, MISSION_STATUS_LABELS)
+    return {key: gettext(label) for table in tables for key, label in table.items()}
+
+
+def export_cells(row: ConventionRow, labels: dict) -> list[Cell]:
     tenant = row.tenant
     cells: list[Cell] = [
         tenant.name, tenant.finess, tenant.siren, tenant.department_code, tenant.region_code,
-        tenant.population, tenant.size_class, gettext(STAGE_LABELS[row.stage]), row.reference,
-        row.signed_on, row.starts_on, row.end_on, gettext(STATUS_LABELS[row.status]),
-        row.amendments,
+        tenant.population, tenant.size_class, labels[row.stage], row.reference,
+        row.signed_on, row.starts_on, row.end_on, labels[row.status], row.amendments,
     ]  # fmt: skip
-    cells += [
-        gettext(MISSION_STATUS_LABELS[status]) if status else None
-        for status in row.missions.values()
-    ]
+    cells += [labels[status] if status else None for status in row.missions.values()]
     cells.append(row.year.year if row.year else None)
     return cells + _money(row.year) + _money(row.total)
 

@@ -13,7 +13,7 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, text
 
 from app.extensions import db
 from app.models.contract import Contract, ContractRecord
@@ -21,7 +21,8 @@ from app.models.contract_rows import details, heads, record_of
 from app.tenants.context import unscoped
 from app.tenants.models import Stage, Tenant
 
-CHUNK = 500  # rows fetched at a time from each stream
+CHUNK = 500  # CPTS read at a time (the hatch is open while a batch is read)
+FETCH = 5_000  # rows fetched from the database at a time
 REASON = "convention status of the CPTS of a region or departments"
 
 
@@ -29,7 +30,7 @@ class _Stream:
     """Rows in the CPTS's order, tenant id first, taken CPTS by CPTS."""
 
     def __init__(self, statement: Select):
-        self.rows = iter(db.session.execute(statement.execution_options(yield_per=CHUNK)))
+        self.rows = iter(db.session.execute(statement.execution_options(yield_per=FETCH)))
         self.head: Any = next(self.rows, None)
 
     def take(self, tenant_id: int) -> list:
@@ -38,6 +39,13 @@ class _Stream:
             taken.append(self.head)
             self.head = next(self.rows, None)
         return taken
+
+
+def _read_to_the_end() -> None:
+    """PostgreSQL plans a cursor for its first rows unless told otherwise: these are all read
+    (a hash join and one sort, instead of an index walk per CPTS; twice as fast)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
 
 
 def contract_records(
@@ -49,7 +57,8 @@ def contract_records(
     The escape hatch is open only while a batch of CHUNK records is read: the caller's code,
     between batches, runs with it closed."""
     with unscoped(REASON):
-        found = db.session.execute(heads(criteria, full).execution_options(yield_per=CHUNK))
+        _read_to_the_end()
+        found = db.session.execute(heads(criteria, full).execution_options(yield_per=FETCH))
         rows = iter(found)
         streams = {k: _Stream(s) for k, s in details(criteria).items()} if full else {}
     while True:

@@ -33,7 +33,7 @@ MISSION_STATUS_LABELS = {
 }
 DUE_LABELS = {
     DueKind.RUNNING: N_("Budget de fonctionnement"),
-    DueKind.ADVANCE: N_("Avance de 75 % de la part fixe"),
+    DueKind.ADVANCE: N_("Avance sur la part fixe (75 %)"),
     DueKind.BALANCE: N_("Solde de la part fixe"),
     DueKind.VARIABLE: N_("Part variable (après la revue annuelle)"),
 }
