@@ -51,6 +51,15 @@ def _trusted_hosts(base_url: str, env: str) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+def _engine_options(database_url: str) -> dict:
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        # Server-side cursors here are always read to the end (exports, rollups): plan them for
+        # all their rows (a hash join and one sort), not for the first ones (an index walk).
+        options["connect_args"] = {"options": "-c cursor_tuple_fraction=1.0"}
+    return options
+
+
 def load_config(instance_path: str) -> dict:
     """Build the configuration mapping from the environment (never called at import time)."""
     instance = Path(instance_path)
@@ -66,7 +75,7 @@ def load_config(instance_path: str) -> dict:
         # Migrations run as the schema owner; the application itself connects as a role that
         # owns nothing and cannot bypass row-level security (see README, "Production").
         "MIGRATION_DATABASE_URL": os.environ.get("MIGRATION_DATABASE_URL") or database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),

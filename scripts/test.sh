@@ -25,15 +25,31 @@ else
   echo "note: Redis not reachable on 127.0.0.1:6379: RQ worker tests are skipped" >&2
 fi
 
-echo "== test suite on SQLite"
-TEST_DATABASE=sqlite TEST_REDIS_URL="$redis_url" $PY -m pytest "$@" || status=$?
+# The two passes are independent (each has its own database): they run side by side, each
+# into its own log, printed whole when it ends.
+logs=$(mktemp -d)
+TEST_DATABASE=sqlite TEST_REDIS_URL="$redis_url" $PY -m pytest -p no:cacheprovider "$@" \
+  >"$logs/sqlite" 2>&1 &
+sqlite_pid=$!
 
+pg_pid=""
 if reachable 127.0.0.1 5432; then
-  echo "== test suite on PostgreSQL (row-level security, app role without bypass)"
-  TEST_DATABASE=postgresql TEST_REDIS_URL="$redis_url" $PY -m pytest -m "not browser and not libreoffice" "$@" || status=$?
+  TEST_DATABASE=postgresql TEST_REDIS_URL="$redis_url" $PY -m pytest -p no:cacheprovider \
+    -m "not browser and not libreoffice" "$@" >"$logs/postgresql" 2>&1 &
+  pg_pid=$!
 elif [ -n "${CI:-}" ]; then
-  echo "CI: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1
+  echo "CI: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; kill $sqlite_pid; exit 1
 else
   echo "note: PostgreSQL not reachable on 127.0.0.1:5432: the PostgreSQL pass was SKIPPED" >&2
 fi
+
+wait $sqlite_pid || status=$?
+echo "== test suite on SQLite"
+cat "$logs/sqlite"
+if [ -n "$pg_pid" ]; then
+  wait $pg_pid || status=$?
+  echo "== test suite on PostgreSQL (row-level security, app role without bypass)"
+  cat "$logs/postgresql"
+fi
+rm -rf "$logs"
 exit $status

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
@@ -121,19 +121,10 @@ def extra_app(database, migrated_app):
 
 
 def _empty_tables(database: databases.TestDatabase) -> None:
-    engine = create_engine(database.owner_url)
     tables = [
         t.name for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENTIAL_TABLES
     ]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            # The CPTS go first: amendments may be deleted only with their CPTS (a trigger
-            # refuses any other deletion); this connection does not enforce foreign keys.
-            for table in ["tenant", *(t for t in tables if t != "tenant")]:
-                connection.execute(text(f"DELETE FROM {table}"))
-    engine.dispose()
+    databases.empty_tables(database, tables)
 
 
 @pytest.fixture

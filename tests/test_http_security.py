@@ -139,6 +139,11 @@ SAMPLES = {
     "kind": "csv",
     "token_id": 1,
     "name": "swagger-ui.css",
+    "payment_id": 1,
+    "prevention_id": 1,
+    "priority_id": 1,
+    "action_id": 1,
+    "mission": "acces_soins",
 }
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, text
+from sqlalchemy import ColumnElement, Select
 
 from app.extensions import db
 from app.models.contract import Contract, ContractRecord
@@ -41,13 +41,6 @@ class _Stream:
         return taken
 
 
-def _read_to_the_end() -> None:
-    """PostgreSQL plans a cursor for its first rows unless told otherwise: these are all read
-    (a hash join and one sort, instead of an index walk per CPTS; twice as fast)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-
-
 def contract_records(
     criteria: ColumnElement[bool], full: bool = True
 ) -> Iterator[tuple[Tenant, ContractRecord]]:
@@ -57,7 +50,6 @@ def contract_records(
     The escape hatch is open only while a batch of CHUNK records is read: the caller's code,
     between batches, runs with it closed."""
     with unscoped(REASON):
-        _read_to_the_end()
         found = db.session.execute(heads(criteria, full).execution_options(yield_per=FETCH))
         rows = iter(found)
         streams = {k: _Stream(s) for k, s in details(criteria).items()} if full else {}
