@@ -8,6 +8,7 @@ from app.models import (  # noqa: F401
     audit,
     contract,
     convention,
+    indicator,
     job,
     member,
     member_import,

@@ -11,19 +11,24 @@ A term key names one thing the contract fixes:
     included:<mission>          an optional mission is in the contract (yes or no)
     start_months:<mission>      an optional mission's start deadline, in months (1 to 60)
     deploy_months:<mission>     its deployment deadline, in months (1 to 60)
+    tier:<code>:<year>:<n>      tier <n> (1 to 5) of indicator <code> for that year:
+                                "<threshold>=<cents>" (app.models.targets)
 
-Values are stored as text (ISO dates, integers, "true"/"false") and read back typed here.
+Values are stored as text (ISO dates, integers, "true"/"false", tiers) and read back typed here.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, cached_property, lru_cache
+from decimal import Decimal
+from functools import cached_property, lru_cache
 
 from app.i18n import N_
+from app.models.targets import Tier
 
 
 class Mission(enum.StrEnum):
@@ -85,9 +90,15 @@ class TermKind(enum.Enum):
     CENTS = "cents"
     FLAG = "flag"
     MONTHS = "months"
+    TIER = "tier"
 
 
-@cache  # a few dozen distinct keys, read thousands of times by a list of many CPTS
+INDICATOR_CODE = re.compile(r"[a-z0-9_]{2,30}")
+MAX_TIERS = 5
+
+
+@lru_cache(maxsize=512)  # a few dozen valid keys, read thousands of times (bounded: keys
+# also come from requests)
 def term_kind(key: str) -> TermKind | None:
     """The kind of value a term key holds, or None if the key names nothing in a contract."""
     name, *parts = key.split(":")
@@ -98,6 +109,9 @@ def term_kind(key: str) -> TermKind | None:
     if name in ("fixed", "variable") and len(parts) == 2:
         if parts[0] in Mission._value2member_map_ and _year(parts[1]):
             return TermKind.CENTS
+    if name == "tier" and len(parts) == 3 and INDICATOR_CODE.fullmatch(parts[0]):
+        if _year(parts[1]) and parts[2].isdigit() and 1 <= int(parts[2]) <= MAX_TIERS:
+            return TermKind.TIER
     if len(parts) == 1 and parts[0] in {m.value for m in OPTIONAL}:
         if name == "included":
             return TermKind.FLAG
@@ -106,13 +120,25 @@ def term_kind(key: str) -> TermKind | None:
     return None
 
 
+def term_year(key: str) -> int | None:
+    """The contract year a yearly term is about (None for the others)."""
+    name, *parts = key.split(":")
+    if name == "tier":
+        return int(parts[1])
+    if name in ("running", "conditional", "fixed", "variable"):
+        return int(parts[-1])
+    return None
+
+
 def _year(text: str) -> bool:
     return text.isdigit() and 1 <= int(text) <= MAX_YEARS
 
 
 @lru_cache(maxsize=8192)  # the same amounts and dates recur across CPTS
-def parse_term(kind: TermKind, text: str) -> date | int | bool:
+def parse_term(kind: TermKind, text: str) -> date | int | bool | Tier:
     """A stored value, typed (ValueError when it is not one)."""
+    if kind is TermKind.TIER:
+        return parse_tier(text)
     if kind is TermKind.DATE:
         return date.fromisoformat(text)
     if kind is TermKind.FLAG:
@@ -126,7 +152,17 @@ def parse_term(kind: TermKind, text: str) -> date | int | bool:
     return value
 
 
-def format_term(value: date | int | bool) -> str:
+def parse_tier(text: str) -> Tier:
+    threshold, _, cents = text.partition("=")
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,3})?", threshold):
+        raise ValueError(text)
+    amount = parse_term(TermKind.CENTS, cents)
+    return Tier(Decimal(threshold), amount)  # type: ignore[arg-type]
+
+
+def format_term(value: date | int | bool | Tier) -> str:
+    if isinstance(value, Tier):
+        return f"{value.threshold.normalize():f}={value.amount_cents}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
@@ -141,7 +177,7 @@ class Terms:
     values: Mapping[str, str]
 
     @cached_property
-    def _typed(self) -> dict[str, date | int | bool]:
+    def _typed(self) -> dict[str, date | int | bool | Tier]:
         """Every stated term read once (a list of many CPTS reads each many times)."""
         typed = {}
         for key, text in self.values.items():
@@ -150,8 +186,14 @@ class Terms:
                 typed[key] = parse_term(kind, text)
         return typed
 
-    def get(self, key: str) -> date | int | bool | None:
+    def get(self, key: str) -> date | int | bool | Tier | None:
         return self._typed.get(key)
+
+    def tiers(self, code: str, year: int) -> list[Tier]:
+        """The tiers of an indicator for a contract year (any order; see targets.ordered)."""
+        typed = self._typed
+        keys = (f"tier:{code}:{year}:{n}" for n in range(1, MAX_TIERS + 1))
+        return [typed[k] for k in keys if k in typed]  # type: ignore[misc]
 
     def applied(self, changes: Mapping[str, str]) -> Terms:
         return Terms({**self.values, **changes})

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 
 from app.extensions import db
 from app.models.aci import MISSION_SHORT_LABELS, Mission, TermKind, parse_term, term_kind
 from app.models.contract import Contract, DuePayment, MissionStatus, Receipt
 from app.models.referential import Department, Region
+from app.models.targets import Tier
 from app.reports.figures import DeadlineBar, deadlines_figure, money_figure
 from app.schemas.convention import TERM_LABELS, euros
 from app.tenants.models import Tenant
@@ -33,6 +34,11 @@ def term_label(key: str) -> str:
     """ "fixed:parcours:2" -> "Part fixe · Parcours · année 2"."""
     name, *parts = key.split(":")
     words = [gettext(TERM_LABELS.get(name, name))]
+    if name == "tier":  # tier:<code>:<year>:<n>
+        code, year, n = parts
+        return " · ".join(
+            [*words, code, gettext("année %(n)s", n=year), gettext("palier %(n)s", n=n)]
+        )
     for part in parts:
         if part in Mission._value2member_map_:
             words.append(gettext(MISSION_SHORT_LABELS[Mission(part)]))
@@ -52,6 +58,13 @@ def term_value(key: str, text: str | None) -> str:
         return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
     if kind is TermKind.FLAG:
         return gettext("oui") if value else gettext("non")
+    if isinstance(value, Tier):
+        threshold = format_decimal(value.threshold)
+        return gettext(
+            "seuil %(threshold)s → %(amount)s",
+            threshold=threshold,
+            amount=euros(value.amount_cents),
+        )
     return gettext("%(n)s mois", n=value)
 
 

@@ -22,7 +22,7 @@ from app.tenants.context import unscoped
 from app.tenants.models import Stage, Tenant
 
 CHUNK = 500  # CPTS read at a time (the hatch is open while a batch is read)
-FETCH = 5_000  # rows fetched from the database at a time
+FETCH = 1_000  # rows fetched from the database at a time (per statement: memory is bounded by it)
 REASON = "convention status of the CPTS of a region or departments"
 
 

@@ -46,6 +46,7 @@ TERM_LABELS = {
     "included": N_("Mission retenue"),
     "start_months": N_("Délai de démarrage (mois)"),
     "deploy_months": N_("Délai de déploiement (mois)"),
+    "tier": N_("Palier d'indicateur"),
 }
 DATE_FORMAT = _l("Date invalide : attendue au format AAAA-MM-JJ.")
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.domain import DomainError
 from app.extensions import db
 from app.identifiers import patient_detail_problem
-from app.models.aci import MAX_YEARS, TermKind, format_term, parse_term, term_kind
+from app.models.aci import MAX_YEARS, TermKind, format_term, parse_term, term_kind, term_year
 from app.models.contract import (
     Contract,
     ContractRecord,
@@ -98,7 +98,9 @@ _TERM_PROBLEM = {
     TermKind.CENTS: _l("Montant invalide : un nombre positif d'euros (centimes dans l'API)."),
     TermKind.FLAG: _l("Valeur attendue : oui ou non."),
     TermKind.MONTHS: _l("Nombre de mois entre 1 et 60."),
-}
+    TermKind.TIER: _l("Palier invalide : un seuil (nombre, jusqu'à trois décimales), « = », "
+                      "puis le montant en centimes."),
+}  # fmt: skip
 
 
 def original_terms(raw: Mapping[str, object], starts_on: date | None) -> dict[str, str]:
@@ -120,6 +122,8 @@ def _as_text(kind: TermKind, value: object) -> str:
         return format_term(value)
     if kind in (TermKind.CENTS, TermKind.MONTHS) and type(value) is int:
         return str(value)
+    if kind is TermKind.TIER and isinstance(value, str):
+        return value
     raise TypeError(value)
 
 
@@ -129,9 +133,7 @@ def _years_problem(terms: Mapping[str, str], starts_on: date | None) -> DomainEr
         return None
     end = date.fromisoformat(terms["end_on"]) if "end_on" in terms else default_end(starts_on)
     years = next(n for n in range(1, MAX_YEARS + 2) if add_months(starts_on, 12 * n) > end)
-    beyond = [
-        k for k in terms if k.rsplit(":", 1)[-1].isdigit() and int(k.rsplit(":", 1)[-1]) > years
-    ]
+    beyond = [k for k in terms if (term_year(k) or 0) > years]
     if beyond:
         message = _l("Année au-delà de la fin du contrat (%(years)s ans).", years=years)
         return DomainError({key: [message] for key in beyond})

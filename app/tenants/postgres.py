@@ -79,7 +79,23 @@ def _sync_open_transaction() -> None:
         # Nothing more can run in this transaction; don't hide its error behind ours.
         connection.info[_APPLIED] = _STALE
         return
+    if _narrows(connection.info.get(_APPLIED), _settings()):
+        return  # sent before the next statement (_reapply_if_stale): a hatch closed and
+        # reopened between two batches of a stream costs no statement
     _apply(connection)
+
+
+def _narrows(applied: dict | None, settings: dict) -> bool:
+    """Only the escape hatch closes: until the next statement, the server may stay open (the
+    ORM guard still filters every read; nothing is sent in between but fetches of cursors
+    opened with the hatch)."""
+    return (
+        applied is not None
+        and applied is not _STALE
+        and applied["tenant"] == settings["tenant"]
+        and applied["unscoped"] == "on"
+        and settings["unscoped"] == ""
+    )
 
 
 def _savepoint_rolled_back(connection: Connection, _name, _context) -> None:
@@ -88,15 +104,19 @@ def _savepoint_rolled_back(connection: Connection, _name, _context) -> None:
 
 
 def _reapply_if_stale(connection: Connection, cursor, statement, _params, _context, _many) -> None:
-    """After a savepoint rollback, restore the settings before the next statement runs."""
+    """After a savepoint rollback, or a hatch closed since the last statement, bring the
+    settings up to date before the next statement runs."""
     if statement.lstrip()[:9].upper() in ("ROLLBACK ", "RELEASE S", "SAVEPOINT"):
         return  # the savepoint command itself (marked stale just before it runs)
-    if connection.info.get(_APPLIED) is _STALE and connection.in_transaction():
-        settings = _settings()
-        # A cursor of its own: the statement's may be a server-side (named) cursor.
-        with cursor.connection.cursor() as own:
-            own.execute(_SET_TENANT_DBAPI, settings)
-        connection.info[_APPLIED] = settings
+    applied = connection.info.get(_APPLIED)
+    if applied is None or not connection.in_transaction():
+        return
+    settings = _settings()
+    if applied is _STALE or applied != settings:
+        connection.info[_APPLIED] = settings  # first: this statement passes here too
+        # A cursor of its own (the statement's may be a server-side one), seen by the
+        # statement counters like any other.
+        connection.exec_driver_sql(_SET_TENANT_DBAPI, settings)
 
 
 def install(session_class: type[Session] = Session) -> None:

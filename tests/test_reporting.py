@@ -1,0 +1,201 @@
+"""Indicators and the review of their periods: the catalogue, indicators from a template or
+from scratch, tiers as amendable contract terms, and the workflow's refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.domain import DomainError
+from app.extensions import db
+from app.models.aci import Terms
+from app.models.convention import ImmutableError
+from app.models.indicator import (
+    IndicatorValue,
+    PeriodAction,
+    PeriodEvent,
+    PeriodKind,
+    PeriodStatus,
+)
+from app.models.targets import Measure
+from app.services import catalogue, convention, reporting
+from app.services.indicators import add_indicator
+from app.tenants.context import tenant_bound
+from tests.factories import make_contract, make_tenant
+
+Q1 = date(2025, 1, 1)
+
+
+@pytest.fixture
+def cpts(app):
+    catalogue.load_catalogue()
+    tenant = make_tenant("cpts-a")
+    with tenant_bound(tenant.id):
+        ald = add_indicator(tenant, {"template": "mt_ald"})
+        share = add_indicator(tenant, {"template": "mt_16", "baseline": "71,5"})
+        db.session.commit()
+        yield tenant, ald, share
+
+
+def test_the_catalogue_ships_the_common_lines_once(app):
+    assert catalogue.load_catalogue() >= 12
+    assert catalogue.load_catalogue() == 0
+    codes = {t.code for t in catalogue.templates()}
+    assert {"mt_ald", "mt_70", "mt_c2s_ald", "mt_16", "snp_sas", "rehospit_30j"} <= codes
+
+
+def test_an_indicator_from_a_template_shares_its_definition(cpts):
+    tenant, ald, share = cpts
+    assert (ald.code, ald.unit, ald.direction, ald.period) == (
+        "mt_ald",
+        "count",
+        "lower",
+        "quarter",
+    )
+    assert ald.template_id is not None
+    assert str(share.baseline) == "71.500"
+
+
+def test_a_local_indicator_and_its_refusals_name_the_fields(cpts):
+    tenant, *_ = cpts
+    with tenant_bound(tenant.id):
+        local = add_indicator(tenant, {
+            "code": "ateliers_ado", "name": "Ateliers santé des adolescents",
+            "mission": "prevention", "unit": "count", "direction": "higher",
+            "period": "year", "aggregation": "sum",
+        })  # fmt: skip
+        assert local.template_id is None
+        with pytest.raises(DomainError) as refused:
+            add_indicator(tenant, {"code": "Mauvais code!", "name": "", "unit": "litres",
+                                   "baseline": "-3"})  # fmt: skip
+        assert {"code", "name", "unit", "mission", "baseline"} <= set(refused.value.errors)
+        with pytest.raises(DomainError) as twice:
+            add_indicator(tenant, {"template": "mt_ald"})
+        assert set(twice.value.errors) == {"code"}
+
+
+def test_tiers_are_contract_terms_changed_by_amendment(cpts):
+    tenant, ald, _ = cpts
+    make_contract(tenant)
+    with tenant_bound(tenant.id):
+        convention.record_amendment(tenant, {
+            "signed_on": "2024-10-01", "effective_on": "2024-10-01",
+            "reason": "Paliers de l'indicateur ALD",
+            "changes": {"tier:mt_ald:2:1": "50=900000", "tier:mt_ald:2:2": "100=600000"},
+        })  # fmt: skip
+        terms = convention.contract_of(tenant).terms_on(date.today())
+        assert [t.amount_cents for t in terms.tiers("mt_ald", 2)] == [900_000, 600_000]
+        with pytest.raises(DomainError) as refused:
+            convention.record_amendment(tenant, {
+                "signed_on": "2024-10-02", "effective_on": "2024-10-02", "reason": "Erreur",
+                "changes": {"tier:mt_ald:2:1": "cinquante"},
+            })  # fmt: skip
+        assert set(refused.value.errors) == {"tier:mt_ald:2:1"}
+    assert Terms({"tier:mt_ald:99:1": "1=1"}).tiers("mt_ald", 99) == []  # beyond the grammar
+
+
+def _enter(tenant, period, **entries):
+    reporting.enter_values(tenant, period, entries)
+
+
+def test_the_workflow_from_draft_to_locked(cpts):
+    tenant, ald, share = cpts
+    with tenant_bound(tenant.id):
+        period = reporting.open_period(tenant, PeriodKind.QUARTER, Q1)
+        assert (period.ends_on, period.due_on) == (date(2025, 3, 31), date(2025, 4, 30))
+        reporting.enter_values(tenant, period, {ald.id: {"numerator": "212"}})
+        with pytest.raises(DomainError) as lacking:  # no submission with a value missing
+            reporting.submit(tenant, period)
+        assert set(lacking.value.errors) == {"mt_16"}
+        reporting.enter_values(
+            tenant, period, {share.id: {"numerator": 7100, "denominator": 10000}}
+        )
+        reporting.submit(tenant, period)
+        with pytest.raises(DomainError):  # submitted: locked for the CPTS
+            reporting.enter_values(tenant, period, {ald.id: {"numerator": "1"}})
+
+        with pytest.raises(DomainError) as silent:
+            reporting.send_back(tenant, period, {})
+        assert set(silent.value.errors) == {"comments"}
+        reporting.send_back(tenant, period, {ald.id: "212 paraît élevé : vérifier la requête"})
+        assert period.status is PeriodStatus.SENT_BACK
+        reporting.enter_values(tenant, period, {ald.id: {"numerator": "198"}})
+        reporting.submit(tenant, period)
+        changes = reporting.changes_since_review(period)
+        assert [(c.indicator_id, c.before, c.after) for c in changes] == [
+            (ald.id, Measure(212), Measure(198))
+        ]
+        reporting.validate(tenant, period)
+        assert period.status is PeriodStatus.VALIDATED
+        with pytest.raises(DomainError):
+            reporting.enter_values(tenant, period, {ald.id: {"numerator": "1"}})
+        with pytest.raises(DomainError):
+            reporting.submit(tenant, period)
+        with pytest.raises(DomainError) as no_reason:
+            reporting.reopen(tenant, period, "  ")
+        assert set(no_reason.value.errors) == {"reason"}
+        reporting.reopen(tenant, period, "Erreur de requête CPAM signalée")
+        assert period.status is PeriodStatus.SENT_BACK
+        actions = [e.action for e in reporting.trail(period)]
+        assert actions == [PeriodAction.SUBMIT, PeriodAction.SEND_BACK, PeriodAction.SUBMIT,
+                           PeriodAction.VALIDATE, PeriodAction.REOPEN]  # fmt: skip
+        assert reporting.timeliness(period, date(2025, 6, 1)) == "late"  # submitted today, due 2025
+        db.session.commit()
+
+
+def test_values_are_numbers_or_missing_with_a_reason_and_nothing_is_written_on_error(cpts):
+    tenant, ald, share = cpts
+    with tenant_bound(tenant.id):
+        period = reporting.open_period(tenant, PeriodKind.QUARTER, Q1)
+        with pytest.raises(DomainError) as refused:
+            reporting.enter_values(tenant, period, {
+                ald.id: {"numerator": "N/A"},
+                share.id: {"numerator": "80", "denominator": "40"},
+            })  # fmt: skip
+        assert set(refused.value.errors) == {"mt_ald.numerator", "mt_16.numerator"}
+        with pytest.raises(DomainError) as both:
+            reporting.enter_values(tenant, period, {ald.id: {"numerator": "3",
+                                                             "missing_reason": "panne"}})  # fmt: skip
+        assert set(both.value.errors) == {"mt_ald.missing_reason"}
+        with pytest.raises(DomainError) as no_denominator:
+            reporting.enter_values(tenant, period, {share.id: {"numerator": "3"}})
+        assert set(no_denominator.value.errors) == {"mt_16.denominator"}
+        assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 0
+        reporting.enter_values(tenant, period, {
+            ald.id: {"missing_reason": "Requête CPAM non reçue"},
+            share.id: {"numerator": "7 100", "denominator": "10000"},
+        })  # fmt: skip
+        reporting.submit(tenant, period)  # a missing value with its reason may be submitted
+        assert reporting.snapshot(period)[str(ald.id)] == [None, None, "Requête CPAM non reçue"]
+
+
+def test_periods_follow_the_calendar_and_their_due_dates(cpts):
+    tenant, *_ = cpts
+    with tenant_bound(tenant.id):
+        with pytest.raises(DomainError):
+            reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 2, 1))
+        month = reporting.open_period(tenant, PeriodKind.MONTH, date(2024, 2, 1))
+        assert month.ends_on == date(2024, 2, 29)
+        assert reporting.open_period(tenant, PeriodKind.MONTH, date(2024, 2, 1)) is month
+        assert reporting.timeliness(month, date(2024, 3, 30)) == "upcoming"
+        assert reporting.timeliness(month, date(2024, 3, 31)) == "missing"
+
+
+def test_the_trail_is_written_once_on_either_engine(cpts):
+    tenant, ald, share = cpts
+    with tenant_bound(tenant.id):
+        period = reporting.open_period(tenant, PeriodKind.QUARTER, Q1)
+        reporting.enter_values(tenant, period, {ald.id: {"numerator": "5"},
+                                                share.id: {"numerator": 1, "denominator": 2}})  # fmt: skip
+        event = reporting.submit(tenant, period)
+        db.session.commit()
+        event.reason = "réécrit"
+        with pytest.raises(ImmutableError):
+            db.session.flush()
+        db.session.rollback()
+        with pytest.raises(Exception, match="never changed"):
+            db.session.execute(text("UPDATE period_event SET reason = 'x'"))
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(PeriodEvent)) == 1
