@@ -199,3 +199,47 @@ def test_the_trail_is_written_once_on_either_engine(cpts):
             db.session.execute(text("UPDATE period_event SET reason = 'x'"))
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(PeriodEvent)) == 1
+
+
+def test_the_variable_part_earned_against_hand_computation(cpts):
+    """Signed 1 March 2024: contract year 1 runs to 28 February 2025; its quarters are those of
+    2024. ALD patients without a médecin traitant (a stock: the last quarter counts) were 80 at
+    the end of 2024: tier "≤ 100" → €6,000, and 30 fewer would have reached "≤ 50" (+€3,000)."""
+    from app.reports.earnings import earnings
+
+    tenant, ald, share = cpts
+    make_contract(tenant)
+    with tenant_bound(tenant.id):
+        convention.record_amendment(tenant, {
+            "signed_on": "2024-10-01", "effective_on": "2024-10-01", "reason": "Paliers",
+            "changes": {"tier:mt_ald:1:1": "50=900000", "tier:mt_ald:1:2": "100=600000",
+                        "tier:mt_ald:1:3": "219=300000"},
+        })  # fmt: skip
+        first, q4 = (
+            reporting.open_period(tenant, PeriodKind.QUARTER, date(2024, m, 1)) for m in (1, 10)
+        )
+        for period, patients in ((first, 140), (q4, 80)):
+            reporting.enter_values(tenant, period, {
+                ald.id: {"numerator": patients},
+                share.id: {"numerator": 7000, "denominator": 10000},
+            })  # fmt: skip
+            reporting.submit(tenant, period)
+        contract = convention.contract_of(tenant)
+        year_1 = {(r.indicator.code, r.year.number): r for r in earnings(contract)}
+        assert year_1["mt_ald", 1].earning.status == "pending"  # submitted is not validated
+        reporting.validate(tenant, first)
+        reporting.validate(tenant, q4)
+        rows = {(r.indicator.code, r.year.number): r for r in earnings(contract)}
+        ald_1 = rows["mt_ald", 1]
+        assert [m.numerator if m else None for m in ald_1.measures] == [140, None, None, 80]
+        assert ald_1.earning.amount_cents == 600_000
+        assert (ald_1.earning.gap, ald_1.earning.more_cents) == (30, 300_000)
+        assert rows["mt_16", 1].earning.status == "no_target"
+        assert rows["mt_ald", 2].earning.status == "no_target"  # no tier for year 2
+
+
+def test_the_referential_command_adds_the_catalogue(app):
+    result = app.test_cli_runner().invoke(args=["referential", "load"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(catalogue.CATALOGUE)} modèle(s) d'indicateur ajouté(s)" in result.output
+    assert len(catalogue.templates()) == len(catalogue.CATALOGUE)

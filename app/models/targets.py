@@ -73,11 +73,14 @@ class Measure:
 
 def year_measure(measures: Sequence[Measure | None], aggregation: Aggregation) -> Measure | None:
     """The contract year's measure from its periods' validated measures, in order (None for a
-    period not validated yet). Incomplete years give None: nothing is earned on a guess."""
-    if not measures or any(m is None for m in measures):
+    period not validated yet). A year without what it needs (its last period for a stock, every
+    period for a flow) gives None: nothing is earned on a guess."""
+    if not measures:
         return None
     if aggregation is Aggregation.LAST:
         return measures[-1]
+    if any(m is None for m in measures):
+        return None
     present = [m for m in measures if m is not None]
     if any(m.missing for m in present):
         return None
