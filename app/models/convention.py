@@ -13,7 +13,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Integer,
     String,
     event,
@@ -25,13 +24,6 @@ from app.extensions import Model
 from app.tenants.scoped import TenantScoped
 
 IMMUTABLE_TABLES = ("amendment", "amendment_change")
-
-
-def _child_of(table: str, column: str) -> ForeignKeyConstraint:
-    """A composite foreign key through tenant_id: a row of A never points at a row of B."""
-    return ForeignKeyConstraint(
-        ["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"], ondelete="CASCADE"
-    )
 
 
 class Convention(TenantScoped, TimestampMixin, Model):
@@ -64,7 +56,7 @@ class ConventionTerm(TenantScoped, Model):
 
     __tablename__ = "convention_term"
     __table_args__ = (
-        _child_of("convention", "convention_id"),
+        TenantScoped.child_of("convention", "convention_id"),
         TenantScoped.tenant_unique("convention_id", "key"),
     )
 
@@ -81,7 +73,7 @@ class Amendment(TenantScoped, TimestampMixin, Model):
     __table_args__ = (
         TenantScoped.tenant_unique("id"),
         TenantScoped.tenant_unique("convention_id", "number"),
-        _child_of("convention", "convention_id"),
+        TenantScoped.child_of("convention", "convention_id"),
         CheckConstraint("number >= 1", name="positive_number"),
     )
 
@@ -109,7 +101,7 @@ class AmendmentChange(TenantScoped, Model):
 
     __tablename__ = "amendment_change"
     __table_args__ = (
-        _child_of("amendment", "amendment_id"),
+        TenantScoped.child_of("amendment", "amendment_id"),
         TenantScoped.tenant_unique("amendment_id", "key"),
     )
 
@@ -124,7 +116,7 @@ class ReceivedPayment(TenantScoped, TimestampMixin, Model):
 
     __tablename__ = "received_payment"
     __table_args__ = (
-        _child_of("convention", "convention_id"),
+        TenantScoped.child_of("convention", "convention_id"),
         CheckConstraint("amount_cents > 0", name="positive_amount"),
     )
 

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    ForeignKeyConstraint,
     Integer,
     Numeric,
     String,
@@ -140,20 +139,14 @@ class ReportingPeriod(TenantScoped, TimestampMixin, Model):
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-def _child_of(table: str, column: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"], ondelete="CASCADE"
-    )
-
-
 class IndicatorValue(TenantScoped, Model):
     """One indicator's value in one period: numbers only (a count, or a rate's numerator and
     denominator), or missing with a reason."""
 
     __tablename__ = "indicator_value"
     __table_args__ = (
-        _child_of("reporting_period", "period_id"),
-        _child_of("indicator", "indicator_id"),
+        TenantScoped.child_of("reporting_period", "period_id"),
+        TenantScoped.child_of("indicator", "indicator_id"),
         TenantScoped.tenant_unique("period_id", "indicator_id"),
         CheckConstraint("numerator IS NULL OR numerator >= 0", name="numerator_not_negative"),
         CheckConstraint("denominator IS NULL OR denominator >= 0", name="denominator_not_negative"),
@@ -177,7 +170,7 @@ class PeriodEvent(TenantScoped, Model):
     period sent back, the reviewer's comment on each value concerned. Never changed."""
 
     __tablename__ = "period_event"
-    __table_args__ = (_child_of("reporting_period", "period_id"),)
+    __table_args__ = (TenantScoped.child_of("reporting_period", "period_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    ForeignKeyConstraint,
     Integer,
     String,
     select,
@@ -117,9 +116,7 @@ class MemberPeriod(TenantScoped, Model):
 
     __tablename__ = "member_period"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "member_id"], ["member.tenant_id", "member.id"], ondelete="CASCADE"
-        ),
+        TenantScoped.child_of("member", "member_id"),
         CheckConstraint("left_on >= joined_on", name="left_after_joined"),
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -21,3 +21,10 @@ class TenantScoped:
     @classmethod
     def tenant_unique(cls, *columns: str) -> UniqueConstraint:
         return UniqueConstraint("tenant_id", *columns)
+
+    @classmethod
+    def child_of(cls, table: str, column: str) -> ForeignKeyConstraint:
+        """A composite foreign key through tenant_id: a row of A never points at a row of B."""
+        return ForeignKeyConstraint(
+            ["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"], ondelete="CASCADE"
+        )
