@@ -17,6 +17,7 @@ from app.models.convention import (
     Amendment,
     AmendmentChange,
     Convention,
+    ConventionTerm,
     ImmutableError,
     ReceivedPayment,
 )
@@ -84,6 +85,21 @@ def test_the_terms_are_entered_as_a_grid_of_years_in_euros(client, tenant, presi
     }
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "convention_created"))
     assert event.details["changed"]["running:1"] == [None, "7500000"]
+
+
+def test_the_terms_are_corrected_in_place_and_keep_the_indicator_tiers(client, tenant, president):
+    """Saving the grid again with the same keys once failed on the unique (convention, key)."""
+    grid = {"reference": "ACI-1", "signed_on": "2024-03-01", "running:1": "75 000"}
+    assert client.post(TERMS, data=grid).status_code == 302
+    contract_terms = {"tier:mt_ald:1:1": "50=900000"}
+    with tenant_bound(tenant.id):
+        convention = service.get_convention(tenant)
+        convention.terms.append(ConventionTerm(key="tier:mt_ald:1:1", value="50=900000"))
+        db.session.commit()
+    assert client.post(TERMS, data={**grid, "running:1": "80 000"}).status_code == 302
+    original = dict(stored(tenant).original)
+    assert original["running:1"] == "8000000"
+    assert {k: original[k] for k in contract_terms} == contract_terms
 
 
 @pytest.mark.parametrize(

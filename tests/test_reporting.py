@@ -4,6 +4,7 @@ from scratch, tiers as amendable contract terms, and the workflow's refusals."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
@@ -19,9 +20,9 @@ from app.models.indicator import (
     PeriodKind,
     PeriodStatus,
 )
-from app.models.targets import Measure
+from app.models.targets import Measure, Tier
 from app.services import catalogue, convention, reporting
-from app.services.indicators import add_indicator
+from app.services.indicators import add_indicator, set_tiers
 from app.tenants.context import tenant_bound
 from tests.factories import make_contract, make_tenant
 
@@ -243,3 +244,38 @@ def test_the_referential_command_adds_the_catalogue(app):
     assert result.exit_code == 0, result.output
     assert f"{len(catalogue.CATALOGUE)} modèle(s) d'indicateur ajouté(s)" in result.output
     assert len(catalogue.templates()) == len(catalogue.CATALOGUE)
+
+
+def test_tiers_typed_in_a_form_go_to_the_terms_then_by_amendment(cpts):
+    tenant, ald, share = cpts
+    with tenant_bound(tenant.id):
+        convention.save_convention(tenant, {"reference": "ACI-1", "signed_on": "2024-03-01",
+                                            "starts_on": "2024-03-01",
+                                            "terms": {"running:1": 7_500_000}})  # fmt: skip
+        rows = [("219", "3 000"), ("50", "9000"), ("100", "6 000,00 €")]
+        set_tiers(tenant, ald, 1, rows)
+        terms = convention.contract_of(tenant).terms_on(date(2024, 3, 1))
+        assert terms.get("tier:mt_ald:1:1") == Tier(Decimal(219), 300_000)  # easiest first
+        assert terms.get("tier:mt_ald:1:3") == Tier(Decimal(50), 900_000)
+        assert terms.running(1) == 7_500_000  # the other terms are kept
+
+        with pytest.raises(DomainError) as refused:
+            set_tiers(tenant, share, 1, [("69.7", "1000"), ("72,4", "2500"), ("abc", "-1")])
+        assert set(refused.value.errors) == {"threshold_3", "amount_3"}
+        with pytest.raises(DomainError) as upside_down:
+            set_tiers(tenant, share, 1, [("72,4", "2500"), ("69.7", "3500")])
+        assert set(upside_down.value.errors) == {"tiers"}
+
+        convention.record_amendment(tenant, {"signed_on": "2024-09-01",
+                                             "effective_on": "2024-09-01", "reason": "Budget",
+                                             "changes": {"running:1": 8_000_000}})  # fmt: skip
+        with pytest.raises(DomainError) as needs_amendment:
+            set_tiers(tenant, ald, 1, [("100", "6000"), ("219", "3000")])
+        assert set(needs_amendment.value.errors) == {"tiers"}  # an amendment removes no tier
+        set_tiers(tenant, ald, 1, [("60", "9000"), ("100", "6000"), ("219", "3000")],
+                  {"signed_on": "2024-10-01", "effective_on": "2024-10-01",
+                   "reason": "Palier le plus exigeant assoupli"})  # fmt: skip
+        contract = convention.contract_of(tenant)
+        assert contract.terms_on(date(2024, 9, 30)).tiers("mt_ald", 1)[2].threshold == 50
+        assert contract.terms_on(date(2024, 10, 1)).tiers("mt_ald", 1)[2].threshold == 60
+        assert len(contract.amendments()) == 2

@@ -106,7 +106,8 @@ class AmendmentInputSchema(BaseSchema):
         metadata={
             "description": "term key -> new value: ISO date (end_on), cents (running:<year>, "
             "fixed:<mission>:<year>, variable:<mission>:<year>, conditional:<year>), boolean "
-            "(included:<mission>), months (start_months:<mission>, deploy_months:<mission>)"
+            "(included:<mission>), months (start_months:<mission>, deploy_months:<mission>), "
+            'tier of an indicator (tier:<code>:<year>:<n>, n from 1 to 5): "<threshold>=<cents>"'
         },
     )
 

@@ -27,6 +27,7 @@ from app.models.convention import (
     ConventionTerm,
     ReceivedPayment,
 )
+from app.models.targets import Tier
 from app.schemas import validated
 from app.schemas.convention import (
     AmendmentInputSchema,
@@ -124,6 +125,8 @@ def _as_text(kind: TermKind, value: object) -> str:
         return str(value)
     if kind is TermKind.TIER and isinstance(value, str):
         return value
+    if kind is TermKind.TIER and isinstance(value, Tier):
+        return format_term(value)
     raise TypeError(value)
 
 
@@ -175,7 +178,7 @@ def save_convention(tenant: Tenant, data: Mapping) -> Convention:
         signed,
         starts,
     )
-    convention.terms = [ConventionTerm(key=k, value=v) for k, v in sorted(terms.items())]
+    _replace_terms(convention, terms)
     db.session.flush()
     audit.record(
         "convention_created" if created else "convention_changed",
@@ -183,6 +186,21 @@ def save_convention(tenant: Tenant, data: Mapping) -> Convention:
         details={"changed": changed},
     )
     return convention
+
+
+def _replace_terms(convention: Convention, terms: Mapping[str, str]) -> None:
+    """In place: a key kept keeps its row (a new row for it would meet the old one in the
+    unique index before the old one is deleted)."""
+    rows = {t.key: t for t in convention.terms}
+    for key, row in rows.items():
+        if key in terms:
+            row.value = terms[key]
+        else:
+            convention.terms.remove(row)
+    db.session.flush()  # the removed rows go before any new row comes
+    convention.terms.extend(
+        ConventionTerm(key=k, value=v) for k, v in sorted(terms.items()) if k not in rows
+    )
 
 
 def _iso(day: date | None) -> str | None:

@@ -5,6 +5,7 @@ by amendment once the convention is signed (app.services.convention)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -13,10 +14,11 @@ from sqlalchemy import select
 from app.domain import DomainError
 from app.extensions import db
 from app.identifiers import patient_detail_problem
-from app.models.aci import INDICATOR_CODE, Mission
+from app.models.aci import INDICATOR_CODE, MAX_YEARS, Mission, format_term
 from app.models.indicator import Indicator, IndicatorTemplate, PeriodKind
-from app.models.targets import Aggregation, Direction, Unit
-from app.services import audit
+from app.models.targets import Aggregation, Direction, Tier, Unit, ordered
+from app.schemas.convention import euros_to_cents
+from app.services import audit, convention
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
 
@@ -96,3 +98,74 @@ def _baseline(raw: object, errors: dict) -> Decimal | None:
 @for_tenant
 def indicators(tenant: Tenant) -> list[Indicator]:
     return list(db.session.scalars(select(Indicator).order_by(Indicator.mission, Indicator.code)))
+
+
+def _tiers(rows: list[tuple[str, str]], direction: Direction, errors: dict) -> list[Tier]:
+    """Tiers typed in a form (threshold, amount in euros), empty rows skipped."""
+    tiers = []
+    for n, (threshold_text, amount_text) in enumerate(rows, start=1):
+        if not (threshold_text or "").strip() and not (amount_text or "").strip():
+            continue
+        threshold = _baseline(threshold_text, errors)
+        if "baseline" in errors:
+            errors[f"threshold_{n}"] = errors.pop("baseline")
+        elif threshold is None or threshold.as_tuple().exponent < -3:  # type: ignore[operator]
+            errors[f"threshold_{n}"] = [_l("Un seuil positif, trois décimales au plus.")]
+        try:
+            amount = euros_to_cents(amount_text)
+            if amount <= 0:
+                raise ValueError(amount_text)
+        except ValueError:
+            errors[f"amount_{n}"] = [_l("Un montant positif en euros.")]
+            continue
+        if threshold is not None and f"threshold_{n}" not in errors:
+            tiers.append(Tier(threshold, amount))
+    if not tiers and not errors:
+        errors["tiers"] = [_l("Au moins un palier : un seuil et son montant.")]
+    ladder = ordered(tiers, direction)
+    if len({t.threshold for t in tiers}) < len(tiers):
+        errors["tiers"] = [_l("Deux paliers ont le même seuil.")]
+    elif any(a.amount_cents >= b.amount_cents for a, b in zip(ladder, ladder[1:], strict=False)):
+        errors["tiers"] = [_l("Un palier plus exigeant rapporte davantage que le précédent.")]
+    return ladder
+
+
+@for_tenant
+def set_tiers(
+    tenant: Tenant,
+    indicator: Indicator,
+    year: int,
+    rows: list[tuple[str, str]],
+    amendment: Mapping | None = None,
+) -> None:
+    """The tiers of an indicator for a contract year, from the easiest to the most demanding.
+    Until the convention's first amendment they are part of its original terms; after it, they
+    change by an amendment (`amendment`: signed_on, effective_on, reason)."""
+    errors: dict[str, list] = {}
+    if not 1 <= year <= MAX_YEARS:
+        errors["year"] = [_l("Année de contrat invalide.")]
+    ladder = _tiers(rows, indicator.direction, errors)
+    if errors:
+        raise DomainError(errors)
+    prefix = f"tier:{indicator.code}:{year}:"
+    tiers = {f"{prefix}{n}": format_term(t) for n, t in enumerate(ladder, start=1)}
+    record = convention.contract_record(tenant)
+    if not record.has_convention:
+        raise DomainError.on("tiers", _l("Saisissez d'abord la convention."))
+    contract = convention.contract_of(tenant)
+    if not record.amendments:
+        original = contract.original
+        kept = {k: original.get(k) for k in original.values if not k.startswith(prefix)}
+        convention.save_convention(tenant, {
+            "reference": record.reference,
+            "signed_on": record.signed_on.isoformat() if record.signed_on else None,
+            "starts_on": record.starts_on.isoformat() if record.starts_on else None,
+            "terms": {**kept, **tiers},
+        })  # fmt: skip
+        return
+    current = contract.terms_on(date.max)
+    before = [k for k in current.values if k.startswith(prefix)]
+    if len(tiers) < len(before):
+        raise DomainError.on("tiers", _l("Un avenant ne retire pas de palier : donnez-en au "
+                                         "moins %(n)s.", n=len(before)))  # fmt: skip
+    convention.record_amendment(tenant, {**(amendment or {}), "changes": tiers})

@@ -14,7 +14,14 @@ from app.blueprints.workspace.contract_forms import AmendmentForm, ConventionFor
 from app.blueprints.workspace.terms_grid import grid_rows, grid_values, read_grid
 from app.domain import DomainError
 from app.extensions import db
-from app.models.aci import MAX_YEARS, OPTIONAL, Terms, default_running_budget, term_kind
+from app.models.aci import (
+    MAX_YEARS,
+    OPTIONAL,
+    TermKind,
+    Terms,
+    default_running_budget,
+    term_kind,
+)
 from app.models.contract import Contract, default_end
 from app.reports.convention import term_label, term_value
 from app.security.permissions import Action, require
@@ -53,6 +60,10 @@ def _refused(form, error: DomainError) -> None:
         form.form_errors.append(gettext("Certaines cases du tableau sont à corriger (en rouge)."))
 
 
+def _tiers(terms: Terms) -> dict:
+    return {k: terms.get(k) for k in terms.values if term_kind(k) is TermKind.TIER}
+
+
 def _text(form, name: str) -> str | None:
     return (getattr(form, name).data or "").strip() or None
 
@@ -74,7 +85,9 @@ def convention_terms():
                 "reference": _text(form, "reference"),
                 "signed_on": _text(form, "signed_on"),
                 "starts_on": _text(form, "starts_on") or _text(form, "signed_on"),
-                "terms": read_grid(request.form, grid_rows(years)),
+                # The grid holds the money and the missions; the indicators' tiers are set on
+                # the indicators page and kept here.
+                "terms": {**_tiers(contract.original), **read_grid(request.form, grid_rows(years))},
             }
             service.save_convention(current_tenant, data)
         except DomainError as error:
