@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from app.i18n import N_
 from app.models.aci import MISSION_LABELS, MISSION_SHORT_LABELS
+from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS
+from app.reports import indicators as indicator_texts
 from app.schemas.convention import DUE_LABELS, MISSION_STATUS_LABELS, STATUS_LABELS, euros
 from app.schemas.member import FIELD_LABELS, PROFESSION_LABELS
 from app.schemas.project import ACTION_STATUS_LABELS, THEME_LABELS
@@ -79,6 +81,8 @@ LABELS: dict[str, dict] = {
     "theme_label": THEME_LABELS,
     "action_status_label": ACTION_STATUS_LABELS,
     "profession_label": PROFESSION_LABELS,
+    "period_status_label": PERIOD_STATUS_LABELS,
+    "timeliness_label": TIMELINESS_LABELS,
 }
 
 
@@ -110,6 +114,8 @@ def init_app(app: Flask) -> None:
         "size_class_label",
     )
     app.add_template_global(plotly.__version__, "plotly_version")
+    for name in ("period_label", "value_text", "tiers_text", "earning_text"):
+        app.add_template_global(getattr(indicator_texts, name), name)
     # Another CPTS is named only to those who may open it; the others see it anonymised.
     app.add_template_global(lambda tenant: can(current_user, Action.READ, tenant), "may_read")
     app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

@@ -6,9 +6,10 @@ from datetime import date
 
 from app.extensions import db
 from app.models.aci import Mission
+from app.models.indicator import PeriodKind
 from app.models.member import Member, Profession
 from app.models.user import Role, User
-from app.services import convention, prevention, project
+from app.services import convention, indicators, prevention, project, reporting
 from app.services.tenants import create_tenant
 from app.services.territory import communes_by_code
 from app.services.users import create_user, find_user, grant_in_scope
@@ -104,7 +105,23 @@ def make_contract(
             tenant,
             {"held_on": "2024-10-10", "theme": "depistage_cancers", "description": "Octobre rose"},
         )
+        indicator = indicators.add_indicator(tenant, {
+            "code": "patients_parcours", "name": "Patients inclus dans un parcours",
+            "mission": "parcours", "unit": "count", "direction": "higher",
+            "period": "year", "aggregation": "sum",
+        })  # fmt: skip
+        period = reporting.open_period(tenant, PeriodKind.YEAR, date(2024, 1, 1))
+        reporting.enter_values(
+            tenant,
+            period,
+            {  # every indicator of the CPTS collected then
+                i.id: {"numerator": 40, "denominator": 100} for i in reporting.indicators_of(period)
+            },
+        )
+        reporting.submit(tenant, period)
         ids = {
+            "indicator_id": indicator.id,
+            "period_id": period.id,
             "payment_id": payment.id,
             "priority_id": priority.id,
             "action_id": action_id,

@@ -144,6 +144,8 @@ SAMPLES = {
     "priority_id": 1,
     "action_id": 1,
     "mission": "acces_soins",
+    "period_id": 1,
+    "indicator_id": 1,
 }
 
 

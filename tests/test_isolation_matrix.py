@@ -13,6 +13,7 @@ from app.blueprints import ACCESS_CLASSES
 from app.demo import EXAMPLE_IMPORT
 from app.extensions import db
 from app.models.audit import AuditEvent
+from app.models.indicator import IndicatorValue
 from app.models.user import Invitation, Role, RoleGrant
 from app.security.permissions import ROLE_ACTIONS, Action, required_actions
 from app.services import imports, project
@@ -40,7 +41,14 @@ READ_ONLY = {Action.READ, Action.READ_PEOPLE, Action.EXPORT, Action.AUDIT}
 # a change to the code's table that is not a change to this one fails the matrix.
 EXPECTED = {
     "admin": set(Action),
-    "ars_76": {Action.READ, Action.REATTACH, Action.REVIEW, Action.EXPORT, Action.AUDIT},
+    "ars_76": {
+        Action.READ,
+        Action.REATTACH,
+        Action.REVIEW,
+        Action.REOPEN,
+        Action.EXPORT,
+        Action.AUDIT,
+    },
     "cpam_11": {Action.READ, Action.REVIEW, Action.EXPORT},
     "president_a": {
         Action.READ,
@@ -54,7 +62,7 @@ EXPECTED = {
     "viewer_a": {Action.READ, Action.READ_PEOPLE},
 }
 # Reviewers (ARS, CPAM) write review records and nothing else: no other write is theirs.
-REVIEWER_WRITES = {Action.REVIEW}
+REVIEWER_WRITES = {Action.REVIEW, Action.REOPEN}
 
 
 def route_class(app, rule) -> str | None:
@@ -182,6 +190,10 @@ def tenant_state() -> tuple:
         priorities = len(project.priorities(tenant_a))
         actions = len(project.actions(tenant_a))
         prevention = len(prevention_actions(tenant_a))
+        # Reviewers change a period's state (their review records), never its values.
+        values = sorted(
+            db.session.execute(select(IndicatorValue.indicator_id, IndicatorValue.numerator)).all()
+        )
     return (
         tuple(c.code for c in territory_of(tenant_a)),
         tenant_a.population,
@@ -190,6 +202,7 @@ def tenant_state() -> tuple:
         tuple(invitations),
         contract,
         (priorities, actions, prevention),
+        values,
     )
 
 

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from app.extensions import db
+from app.models.indicator import PeriodKind
 from app.models.user import Role
-from app.services import convention, prevention, project
+from app.services import convention, indicators, prevention, project, reporting
 from app.tenants.context import tenant_bound
 from tests.factories import (
     AGDE,
@@ -147,4 +148,41 @@ def test_contract_pages_exports_and_api_are_flat(app, auth, count_sql):
     changed = {p: (small[p], large[p]) for p in small if small[p] != large[p]}
     assert changed == {}, f"statements changed with more CPTS, payments, amendments: {changed}"
     over = {path: n for path, n in large.items() if n > CONTRACT_CEILINGS[path]}
+    assert over == {}, f"over their ceiling: {over}"
+
+
+INDICATOR_CEILINGS = {"/t/cpts-0/indicateurs/": 14, "/t/cpts-0/indicateurs/periodes/1": 8}
+
+
+def test_indicator_pages_are_flat(app, auth, count_sql):
+    """Whatever the number of indicators, periods, values and tiers."""
+    tenant = make_tenant("cpts-0", (NARBONNE,))
+    make_contract(tenant)  # one yearly indicator, its 2024 period submitted (id 1)
+    make_user("admin@test.fr", Role.ADMIN)
+    auth.login("admin@test.fr")
+    small = {path: _statements(auth, path, count_sql) for path in INDICATOR_CEILINGS}
+    with tenant_bound(tenant.id):
+        added = [
+            indicators.add_indicator(tenant, {
+                "code": f"local_{n}", "name": f"Indicateur {n}", "mission": "prevention",
+                "unit": "percent", "direction": "higher", "period": "quarter",
+                "aggregation": "sum",
+            })
+            for n in range(8)
+        ]  # fmt: skip
+        for indicator in added[:3]:
+            indicators.set_tiers(tenant, indicator, 1, [("10", "100"), ("20", "200")],
+                                 {"signed_on": "2024-10-01", "effective_on": "2024-10-01",
+                                  "reason": "Paliers"})  # fmt: skip
+        for month in (1, 4, 7, 10):
+            period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2024, month, 1))
+            reporting.enter_values(tenant, period, {
+                i.id: {"numerator": 15, "denominator": 100} for i in added
+            })  # fmt: skip
+            reporting.submit(tenant, period)
+            reporting.validate(tenant, period)
+        db.session.commit()
+    large = {path: _statements(auth, path, count_sql) for path in INDICATOR_CEILINGS}
+    assert small == large, "statements changed with more indicators, periods, values"
+    over = {path: n for path, n in large.items() if n > INDICATOR_CEILINGS[path]}
     assert over == {}, f"over their ceiling: {over}"

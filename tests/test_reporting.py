@@ -142,7 +142,7 @@ def test_the_workflow_from_draft_to_locked(cpts):
         actions = [e.action for e in reporting.trail(period)]
         assert actions == [PeriodAction.SUBMIT, PeriodAction.SEND_BACK, PeriodAction.SUBMIT,
                            PeriodAction.VALIDATE, PeriodAction.REOPEN]  # fmt: skip
-        assert reporting.timeliness(period, date(2025, 6, 1)) == "late"  # submitted today, due 2025
+        assert period.timeliness(date(2025, 6, 1)) == "late"  # submitted today, due 2025
         db.session.commit()
 
 
@@ -180,8 +180,8 @@ def test_periods_follow_the_calendar_and_their_due_dates(cpts):
         month = reporting.open_period(tenant, PeriodKind.MONTH, date(2024, 2, 1))
         assert month.ends_on == date(2024, 2, 29)
         assert reporting.open_period(tenant, PeriodKind.MONTH, date(2024, 2, 1)) is month
-        assert reporting.timeliness(month, date(2024, 3, 30)) == "upcoming"
-        assert reporting.timeliness(month, date(2024, 3, 31)) == "missing"
+        assert month.timeliness(date(2024, 3, 30)) == "upcoming"
+        assert month.timeliness(date(2024, 3, 31)) == "missing"
 
 
 def test_the_trail_is_written_once_on_either_engine(cpts):

@@ -64,6 +64,21 @@ PERIOD_STATUS_LABELS = {
 }
 
 
+class Timeliness(enum.StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    UPCOMING = "upcoming"
+
+
+TIMELINESS_LABELS = {
+    Timeliness.ON_TIME: N_("dans les délais"),
+    Timeliness.LATE: N_("rendue en retard"),
+    Timeliness.MISSING: N_("manquante"),
+    Timeliness.UPCOMING: N_("à venir"),
+}
+
+
 class PeriodAction(enum.StrEnum):
     SUBMIT = "submit"
     VALIDATE = "validate"
@@ -137,6 +152,14 @@ class ReportingPeriod(TenantScoped, TimestampMixin, Model):
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def timeliness(self, today: date) -> Timeliness:
+        """By the first submission: on time, late (after the due date), missing (due date
+        passed, nothing submitted) or upcoming."""
+        if self.submitted_at is not None:
+            late = self.submitted_at.date() > self.due_on
+            return Timeliness.LATE if late else Timeliness.ON_TIME
+        return Timeliness.MISSING if today > self.due_on else Timeliness.UPCOMING
 
 
 class IndicatorValue(TenantScoped, Model):

@@ -25,13 +25,16 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "manage_users"  # invite, revoke invitations, deactivate access
     REATTACH = "reattach"  # change the department of attachment (which CPAM follows the CPTS)
     REVIEW = "review"  # write review records on the CPTS's reported values, nothing else
+    REOPEN = "reopen"  # reopen a validated period, with a reason (a review record of the ARS)
     EXPORT = "export"  # download the CPTS's data as files
     AUDIT = "audit"  # read the CPTS's audit trail
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ARS: frozenset({Action.READ, Action.REATTACH, Action.REVIEW, Action.EXPORT, Action.AUDIT}),
+    Role.ARS: frozenset(
+        {Action.READ, Action.REATTACH, Action.REVIEW, Action.REOPEN, Action.EXPORT, Action.AUDIT}
+    ),
     Role.CPAM: frozenset({Action.READ, Action.REVIEW, Action.EXPORT}),
     Role.PRESIDENT: frozenset(
         {

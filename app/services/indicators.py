@@ -169,3 +169,8 @@ def set_tiers(
         raise DomainError.on("tiers", _l("Un avenant ne retire pas de palier : donnez-en au "
                                          "moins %(n)s.", n=len(before)))  # fmt: skip
     convention.record_amendment(tenant, {**(amendment or {}), "changes": tiers})
+
+
+@for_tenant
+def get_indicator(tenant: Tenant, indicator_id: int) -> Indicator | None:
+    return db.session.scalar(select(Indicator).where(Indicator.id == indicator_id))

@@ -284,10 +284,24 @@ def changes_since_review(period: ReportingPeriod) -> list[Change]:
     ]
 
 
-def timeliness(period: ReportingPeriod, today: date) -> str:
-    """ "on_time", "late" (submitted after its due date), "missing" (due date passed, nothing
-    submitted) or "upcoming"."""
-    submitted = period.submitted_at.date() if period.submitted_at else None
-    if submitted is not None:
-        return "on_time" if submitted <= period.due_on else "late"
-    return "missing" if today > period.due_on else "upcoming"
+@for_tenant
+def get_period(tenant: Tenant, period_id: int) -> ReportingPeriod | None:
+    return db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.id == period_id))
+
+
+@for_tenant
+def periods(tenant: Tenant) -> list[ReportingPeriod]:
+    """Newest first."""
+    order = (ReportingPeriod.starts_on.desc(), ReportingPeriod.kind)
+    return list(db.session.scalars(select(ReportingPeriod).order_by(*order)))
+
+
+def last_comments(events: list[PeriodEvent]) -> dict[int, str]:
+    """The reviewer's comments of the last sending back, by indicator id (while they apply:
+    until the next validation)."""
+    for event in reversed(events):
+        if event.action is PeriodAction.SEND_BACK:
+            return {int(k): v for k, v in event.comments.items()}
+        if event.action is PeriodAction.VALIDATE:
+            return {}
+    return {}

@@ -1,6 +1,6 @@
 """The CPTS workspace under /t/<slug>/, one module per page: home, territory, identity (registry
 data), users, members, member import, journal (audit trail), health project and missions,
-convention (terms, amendments, money), prevention. Every route declares the action it needs."""
+convention (terms, amendments, money), prevention, indicators and their reporting periods. Every route declares the action it needs."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from app.blueprints.workspace import (  # noqa: F401  (routes)
     convention_terms,
     home,
     identity,
+    indicators,
     journal,
     member_import,
     members,
+    periods,
     prevention,
     project,
     territory,

@@ -1,0 +1,145 @@
+"""A reporting period: the CPTS enters its values and submits them; reviewers (ARS of the
+region, CPAM of the department) validate or send back with a comment on given values; the ARS
+reopens a validated period with a reason. The trail shows every step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from app.blueprints.workspace.blueprint import bp, may
+from app.domain import DomainError
+from app.extensions import db
+from app.i18n import N_
+from app.models.indicator import PERIOD_STATUS_LABELS, PeriodAction, ReportingPeriod
+from app.models.targets import Measure
+from app.security.permissions import Action, require
+from app.services import reporting
+from app.tenants.resolver import current_tenant
+
+ACTION_LABELS = {
+    PeriodAction.SUBMIT: N_("soumise"),
+    PeriodAction.VALIDATE: N_("validée"),
+    PeriodAction.SEND_BACK: N_("renvoyée pour correction"),
+    PeriodAction.REOPEN: N_("rouverte"),
+}
+
+
+def _period_or_404(period_id: int) -> ReportingPeriod:
+    return reporting.get_period(current_tenant, period_id) or abort(404)
+
+
+def _page(period: ReportingPeriod, errors: dict | None = None, status: int = 200):
+    values = reporting.values_of(period)
+    events = reporting.trail(period)
+    return render_template(
+        "workspace/period.html",
+        tenant=current_tenant,
+        period=period,
+        indicators=reporting.indicators_of(period),
+        values=values,
+        measures={k: Measure(v.numerator, v.denominator, v.missing_reason)
+                  for k, v in values.items()},
+        comments=reporting.last_comments(events),
+        changes=reporting.changes_since_review(period),
+        events=events,
+        status_labels=PERIOD_STATUS_LABELS,
+        action_labels=ACTION_LABELS,
+        today=date.today(),
+        editable=period.status in reporting.EDITABLE,
+        errors=errors or {},
+        form=request.form if errors else {},
+        can_write=may(Action.WRITE),
+        can_review=may(Action.REVIEW),
+        can_reopen=may(Action.REOPEN),
+    ), status  # fmt: skip
+
+
+@bp.get("/indicateurs/periodes/<id:period_id>")
+@require(Action.READ)
+def period(period_id: int):
+    return _page(_period_or_404(period_id))
+
+
+def _entries(period: ReportingPeriod) -> dict[int, dict]:
+    fields = ("numerator", "denominator", "missing_reason", "comment")
+    return {
+        i.id: {f: request.form.get(f"{i.id}.{f}", "") for f in fields}
+        for i in reporting.indicators_of(period)
+    }
+
+
+@bp.post("/indicateurs/periodes/<id:period_id>/valeurs")
+@require(Action.WRITE)
+def save_values(period_id: int):
+    period = _period_or_404(period_id)
+    try:
+        reporting.enter_values(current_tenant, period, _entries(period))
+        if "submit" in request.form:
+            reporting.submit(current_tenant, period)
+    except DomainError as error:
+        db.session.rollback()
+        return _page(_period_or_404(period_id), _by_field(period, error), 400)
+    db.session.commit()
+    if "submit" in request.form:
+        flash(gettext("Période soumise : l'ARS et la CPAM peuvent la valider."), "success")
+    else:
+        flash(gettext("Valeurs enregistrées (brouillon)."), "success")
+    return redirect(url_for("workspace.period", period_id=period_id))
+
+
+def _by_field(period: ReportingPeriod, error: DomainError) -> dict:
+    """Messages named "<code>.<field>" or "<code>" go to the inputs "<id>.<field>"."""
+    ids = {i.code: i.id for i in reporting.indicators_of(period)}
+    found: dict[str, list[str]] = {}
+    for key, messages in error.messages().items():
+        code, _, field = key.partition(".")
+        target = f"{ids[code]}.{field or 'numerator'}" if code in ids else key
+        found.setdefault(target, []).extend(messages)
+    return found
+
+
+def _review(period_id: int, step, message: str, *args):
+    period = _period_or_404(period_id)
+    try:
+        step(current_tenant, period, *args)
+    except DomainError as error:
+        db.session.rollback()
+        return _page(_period_or_404(period_id), _by_field(period, error), 400)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("workspace.period", period_id=period_id))
+
+
+@bp.post("/indicateurs/periodes/<id:period_id>/soumettre")
+@require(Action.WRITE)
+def submit_period(period_id: int):
+    return _review(period_id, reporting.submit, gettext("Période soumise."))
+
+
+@bp.post("/indicateurs/periodes/<id:period_id>/valider")
+@require(Action.REVIEW)
+def validate_period(period_id: int):
+    return _review(
+        period_id, reporting.validate, gettext("Période validée : elle est verrouillée.")
+    )
+
+
+@bp.post("/indicateurs/periodes/<id:period_id>/renvoyer")
+@require(Action.REVIEW)
+def send_back_period(period_id: int):
+    comments = {
+        int(key.split(".")[0]): text
+        for key, text in request.form.items()
+        if key.endswith(".review") and key.split(".")[0].isdigit()
+    }
+    return _review(period_id, reporting.send_back, gettext("Période renvoyée à la CPTS."), comments)
+
+
+@bp.post("/indicateurs/periodes/<id:period_id>/rouvrir")
+@require(Action.REOPEN)
+def reopen_period(period_id: int):
+    reason = request.form.get("reason", "")
+    return _review(period_id, reporting.reopen, gettext("Période rouverte."), reason)
