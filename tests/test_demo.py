@@ -10,14 +10,17 @@ from app.demo import load_demo
 from app.extensions import db
 from app.identifiers import luhn_ok
 from app.models.contract import ConventionStatus, MissionStatus
+from app.models.indicator import PeriodStatus
 from app.models.member import Member
 from app.models.territory import TerritoryCommune
 from app.models.user import Role, RoleGrant, User
 from app.reports.conventions import convention_rows
+from app.reports.earnings import earnings
 from app.reports.members import active_member_count
 from app.rollups.conventions import contract_records
 from app.rollups.territory import overlaps
 from app.security.passwords import verify_password
+from app.services import reporting
 from app.services.convention import contract_of
 from app.services.users import find_user
 from app.tenants.context import tenant_bound, unscoped
@@ -184,3 +187,28 @@ def test_each_region_has_a_late_and_an_at_risk_mission_to_act_on(app):
         assert {MissionStatus.LATE, MissionStatus.AT_RISK} <= statuses, region
     aude_herault = list(convention_rows(Tenant.department_code.in_(("11", "34")), date.today()))
     assert any(row.late for row in aude_herault) and any(row.at_risk for row in aude_herault)
+
+
+def test_indicators_have_periods_in_every_state_and_narbonne_shows_its_earned_euros(app):
+    load_demo()
+    states = {}
+    for slug in ("grand-narbonne", "pays-horloger", "agde", "costieres-en-camargue"):
+        tenant = _tenant(slug)
+        with tenant_bound(tenant.id):
+            states[slug] = {p.status for p in reporting.periods(tenant)}
+    assert PeriodStatus.SUBMITTED in states["grand-narbonne"]  # waiting for the ARS of 76
+    assert PeriodStatus.SUBMITTED in states["pays-horloger"]  # and of 27
+    assert PeriodStatus.SENT_BACK in states["agde"]
+    assert PeriodStatus.DRAFT in states["costieres-en-camargue"]
+    narbonne = _tenant("grand-narbonne")
+    with tenant_bound(narbonne.id):
+        contract = contract_of(narbonne)
+        last_closed = max(y.number for y in contract.years if y.end <= date.today())
+        earned = {
+            r.indicator.code: r.earning.amount_cents
+            for r in earnings(contract)
+            if r.year.number == last_closed
+        }
+    # A tier reached by each of the three indicators with tiers; the fourth has none.
+    assert earned["prevention_touches"] == 0
+    assert all(earned[code] > 0 for code in ("mt_ald", "mt_16", "depistage_sein")), earned

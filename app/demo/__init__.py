@@ -3,7 +3,7 @@
 Idempotent: a CPTS found by slug is updated (fields and territory) rather than created again;
 its members are made exactly the generated set, matched by their (fictitious) RPPS number; its
 project, convention and payments are made those of app.demo.contracts (amendments, which never
-change, are only added); users are found by e-mail and granted roles idempotently. Running it
+change, are only added); its indicators and reporting periods those of app.demo.indicators; users are found by e-mail and granted roles idempotently. Running it
 twice the same day gives the same data.
 """
 
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.demo.catalogue import ACCOUNTS, ALL_CPTS, DOMAIN, PASSWORD, DemoAccount, DemoCpts
 from app.demo.contracts import CHOSEN, catalogue, sync_contract
+from app.demo.indicators import sync_indicators
 from app.demo.people import DemoMember, generate_members
 from app.domain import DomainError
 from app.extensions import db
@@ -25,6 +26,7 @@ from app.models.referential import Commune
 from app.models.user import AccountOrigin, Role
 from app.reports.members import active_member_count
 from app.security.passwords import hash_password, password_problem, verify_password
+from app.services.catalogue import load_catalogue
 from app.services.tenants import create_tenant
 from app.services.territory import (
     communes_by_code,
@@ -48,6 +50,7 @@ def load_demo() -> list[str]:
     try:
         lines, presidents = [], {}
         contracts = catalogue(date.today())
+        load_catalogue()  # the indicator templates the demo's indicators come from
         for cpts in ALL_CPTS:
             communes = _territory(cpts)
             tenant = _upsert_tenant(cpts, communes)
@@ -58,6 +61,7 @@ def load_demo() -> list[str]:
             lines.append(_summary(tenant, _sync_members(tenant, members)))
             if cpts.slug in contracts:
                 sync_contract(tenant, contracts[cpts.slug], date.today())
+            sync_indicators(tenant, date.today())
         lines.append(CHOSEN)
         lines += ["", f"Comptes de démonstration (mot de passe commun : {PASSWORD})"]
         lines += [_load_account(account, presidents) for account in ACCOUNTS]

@@ -38,14 +38,23 @@ class DemoContract:
     paid: bool = True  # the payments due so far were received (all but the latest)
 
 
-def _yearly(**amounts: int) -> dict[str, int]:
+def _yearly(**amounts: int) -> dict[str, object]:
     """Terms in euros per year for five years: running=75_000, fixed_parcours=35_000, ..."""
-    terms: dict[str, int] = {}
+    terms: dict[str, object] = {}
     for name, euros in amounts.items():
         kind, _, mission = name.partition("_")
         key = f"{kind}:{mission}" if mission else kind
         terms |= {f"{key}:{year}": euros * 100 for year in range(1, 6)}
     return terms
+
+
+def _tiers(code: str, *tiers: tuple[float, int]) -> dict[str, object]:
+    """The same tiers (threshold, euros) each of the five years, easiest first."""
+    return {
+        f"tier:{code}:{year}:{n}": f"{threshold}={euros * 100}"
+        for year in range(1, 6)
+        for n, (threshold, euros) in enumerate(tiers, start=1)
+    }
 
 
 def _months_between(start: date, end: date) -> int:
@@ -235,7 +244,10 @@ def catalogue(today: date) -> dict[str, DemoContract]:
                 fixed_crise_sanitaire=15_000,
                 variable_crise_sanitaire=10_000,
                 conditional=30_000,
-            ),
+            )
+            | _tiers("mt_ald", (400, 3_000), (250, 6_000), (150, 9_000))
+            | _tiers("mt_16", (88, 2_000), (90, 4_000))
+            | _tiers("depistage_sein", (60, 1_000), (65, 2_500), (70, 3_500)),
             amendments=(
                 {
                     "signed_on": "2023-06-20",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -171,11 +171,14 @@ def snapshot(period: ReportingPeriod) -> Snapshot:
     }
 
 
-def _event(period: ReportingPeriod, action: PeriodAction, **fields) -> PeriodEvent:
+def _event(
+    period: ReportingPeriod, action: PeriodAction, at: datetime | None, **fields
+) -> PeriodEvent:
     user = audit.current_actor()
     event = PeriodEvent(
         period_id=period.id,
         action=action,
+        at=at or utcnow(),
         by_id=getattr(user, "id", None),
         by_email=getattr(user, "email", None),
         values=snapshot(period),
@@ -194,8 +197,9 @@ def _require(period: ReportingPeriod, *allowed: PeriodStatus) -> None:
 
 
 @for_tenant
-def submit(tenant: Tenant, period: ReportingPeriod) -> PeriodEvent:
-    """Every indicator of the period has a value or a reason for its absence."""
+def submit(tenant: Tenant, period: ReportingPeriod, at: datetime | None = None) -> PeriodEvent:
+    """Every indicator of the period has a value or a reason for its absence. `at`, when the
+    step happened earlier (a history taken over from spreadsheets), defaults to now."""
     _require(period, *EDITABLE)
     values = values_of(period)
     lacking = [i.code for i in indicators_of(period) if i.id not in values]
@@ -203,20 +207,22 @@ def submit(tenant: Tenant, period: ReportingPeriod) -> PeriodEvent:
         raise DomainError({code: [_l("Valeur manquante : saisissez-la ou indiquez pourquoi "
                                      "elle ne peut être donnée.")] for code in lacking})  # fmt: skip
     period.status = PeriodStatus.SUBMITTED
-    period.submitted_at = period.submitted_at or utcnow()  # timeliness: the first submission
-    return _event(period, PeriodAction.SUBMIT)
+    period.submitted_at = period.submitted_at or at or utcnow()  # timeliness: the first one
+    return _event(period, PeriodAction.SUBMIT, at)
 
 
 @for_tenant
-def validate(tenant: Tenant, period: ReportingPeriod) -> PeriodEvent:
+def validate(tenant: Tenant, period: ReportingPeriod, at: datetime | None = None) -> PeriodEvent:
     _require(period, PeriodStatus.SUBMITTED)
     period.status = PeriodStatus.VALIDATED
-    period.validated_at = utcnow()
-    return _event(period, PeriodAction.VALIDATE)
+    period.validated_at = at or utcnow()
+    return _event(period, PeriodAction.VALIDATE, at)
 
 
 @for_tenant
-def send_back(tenant: Tenant, period: ReportingPeriod, comments: Mapping[int, str]) -> PeriodEvent:
+def send_back(
+    tenant: Tenant, period: ReportingPeriod, comments: Mapping[int, str], at: datetime | None = None
+) -> PeriodEvent:
     """Back to the CPTS with a comment on each value to look at again (at least one)."""
     _require(period, PeriodStatus.SUBMITTED)
     codes = {i.id: i.code for i in indicators_of(period)}
@@ -232,7 +238,8 @@ def send_back(tenant: Tenant, period: ReportingPeriod, comments: Mapping[int, st
     if errors:
         raise DomainError(errors)
     period.status = PeriodStatus.SENT_BACK
-    return _event(period, PeriodAction.SEND_BACK, comments={str(k): v for k, v in clean.items()})
+    by_id = {str(k): v for k, v in clean.items()}
+    return _event(period, PeriodAction.SEND_BACK, at, comments=by_id)
 
 
 @for_tenant
@@ -244,7 +251,7 @@ def reopen(tenant: Tenant, period: ReportingPeriod, reason: str) -> PeriodEvent:
         raise DomainError.on("reason", _l("Indiquez pourquoi la période est rouverte."))
     period.status = PeriodStatus.SENT_BACK
     period.validated_at = None
-    return _event(period, PeriodAction.REOPEN, reason=reason)
+    return _event(period, PeriodAction.REOPEN, None, reason=reason)
 
 
 def trail(period: ReportingPeriod) -> list[PeriodEvent]:

@@ -1,0 +1,150 @@
+"""The demo's indicators and their reporting: catalogue indicators for the seed CPTS, about
+three years of quarterly and yearly values, and periods in every state.
+
+Every value is invented (plausible orders of magnitude, smooth trends). The latest quarter
+reported is the last one whose due date has passed; before it, every period is validated.
+For that quarter: Grand Narbonne (Occitanie) and the Pays Horloger (Bourgogne-Franche-Comté)
+have submitted and wait for their ARS; Agde and Centre Saône-et-Loire were sent back with a
+comment on one value; Costières en Camargue is still a draft. Grand Narbonne's tiers are in its
+original terms, so its last closed contract year shows how each euro was earned.
+
+Idempotent: a period that already has a trail is left as it is (a demo user may have acted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.indicator import Indicator, PeriodKind, PeriodStatus, ReportingPeriod
+from app.services import reporting
+from app.services.indicators import add_indicator
+from app.services.reporting import DUE_DAYS
+from app.tenants.context import for_tenant
+from app.tenants.models import Tenant
+
+Q, Y = PeriodKind.QUARTER, PeriodKind.YEAR
+
+
+@dataclass(frozen=True)
+class Series:
+    """A value that moves from `start` to `end` over the demo's quarters (or years); rates
+    are given per 1,000 of `denominator`."""
+
+    start: float
+    end: float
+    denominator: int | None = None
+
+
+INDICATORS: dict[str, dict[str, Series]] = {
+    "grand-narbonne": {
+        "mt_ald": Series(420, 160),
+        "mt_16": Series(862, 905, 98_000),
+        "depistage_sein": Series(583, 641, 14_200),
+        "prevention_touches": Series(180, 420),
+    },
+    "agde": {
+        "mt_ald": Series(610, 380),
+        "parcours_inclus": Series(12, 64),
+        "rehospit_30j": Series(214, 152, 140),
+        "diabete_hba1c": Series(512, 588, 2_300),
+    },
+    "centre-saone-et-loire": {
+        "parcours_inclus": Series(8, 45),
+        "ic_suivi_7j": Series(402, 611, 96),
+        "rehospit_30j": Series(231, 168, 96),
+    },
+    "pays-horloger": {
+        "mt_ald": Series(140, 60),
+        "mt_70": Series(520, 240),
+        "mt_16": Series(871, 932, 21_500),
+    },
+    "costieres-en-camargue": {
+        "mt_16": Series(845, 873, 61_000),
+        "prevention_touches": Series(60, 240),
+    },
+}
+# The latest quarter's fate, by CPTS (the earlier periods are validated).
+LATEST = {
+    "grand-narbonne": PeriodStatus.SUBMITTED,
+    "pays-horloger": PeriodStatus.SUBMITTED,
+    "agde": PeriodStatus.SENT_BACK,
+    "centre-saone-et-loire": PeriodStatus.SENT_BACK,
+    "costieres-en-camargue": PeriodStatus.DRAFT,
+}
+SENT_BACK_COMMENT = (
+    "Valeur à vérifier avant validation : merci de joindre l'extraction de la CPAM qui la justifie."
+)
+FIRST_YEAR = 2023
+
+
+def quarters(today: date) -> list[date]:
+    """From January 2023 to the last quarter whose due date has passed."""
+    starts: list[date] = []
+    start = date(FIRST_YEAR, 1, 1)
+    while True:
+        following = date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+        if following - timedelta(days=1) + timedelta(days=DUE_DAYS) >= today:
+            return starts
+        starts.append(start)
+        start = following
+
+
+def _value(series: Series, step: int, steps: int) -> dict:
+    share = step / max(steps - 1, 1)
+    level = series.start + (series.end - series.start) * share
+    if series.denominator is None:
+        return {"numerator": round(level)}
+    return {
+        "numerator": round(level * series.denominator / 1000),
+        "denominator": series.denominator,
+    }
+
+
+@for_tenant
+def sync_indicators(tenant: Tenant, today: date) -> None:
+    wanted = INDICATORS.get(tenant.slug)
+    if not wanted:
+        return
+    known = {i.code: i for i in db.session.scalars(select(Indicator))}
+    for code in wanted:
+        if code not in known:
+            known[code] = add_indicator(tenant, {"template": code})
+    quarter_starts = quarters(today)
+    year_starts = [date(y, 1, 1) for y in range(FIRST_YEAR, today.year)]
+    for kind, starts in ((Q, quarter_starts), (Y, year_starts)):
+        series = {known[c]: s for c, s in wanted.items() if known[c].period is kind}
+        if not series:
+            continue
+        for step, start in enumerate(starts):
+            latest = kind is Q and step == len(starts) - 1
+            state = LATEST[tenant.slug] if latest else PeriodStatus.VALIDATED
+            values = {i.id: _value(s, step, len(starts)) for i, s in series.items()}
+            _sync_period(tenant, kind, start, values, state)
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(11), tzinfo=UTC)
+
+
+def _sync_period(
+    tenant: Tenant, kind: PeriodKind, start: date, values: dict[int, dict], state: PeriodStatus
+) -> ReportingPeriod:
+    period = reporting.open_period(tenant, kind, start)
+    if reporting.trail(period):
+        return period
+    reporting.enter_values(tenant, period, values)
+    if state is PeriodStatus.DRAFT:
+        return period
+    submitted = _noon(min(period.due_on - timedelta(days=10), date.today()))
+    reporting.submit(tenant, period, submitted)
+    reviewed = _noon(min(period.due_on + timedelta(days=5), date.today()))
+    if state is PeriodStatus.VALIDATED:
+        reporting.validate(tenant, period, reviewed)
+    elif state is PeriodStatus.SENT_BACK:
+        first = min(values)
+        reporting.send_back(tenant, period, {first: SENT_BACK_COMMENT}, reviewed)
+    return period
