@@ -12,6 +12,9 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models.user import Role
+from app.services import catalogue
+from app.services.indicators import add_indicator
+from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
 from tests.conftest import CHROMIUM
 from tests.factories import PASSWORD, add_members, make_contract, make_user
@@ -209,3 +212,48 @@ def test_the_cpam_user_filters_the_conventions_and_downloads_the_xlsx(
 
 def _tenant(slug: str) -> Tenant:
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def test_a_period_entered_sent_back_corrected_and_validated(app, live_server, browser):
+    """The president enters and submits; the ARS sends one value back with a comment; the
+    president sees it, corrects and resubmits; the ARS sees what changed and validates."""
+    tenant = _make_tenant("grand-narbonne", ("11262",), name="CPTS du Grand Narbonne")
+    make_user("president@test.fr", Role.PRESIDENT, tenant=tenant)
+    make_user("ars@test.fr", Role.ARS, region="76")
+    catalogue.load_catalogue()
+    with tenant_bound(tenant.id):
+        ald = add_indicator(tenant, {"template": "mt_ald"}).id
+        db.session.commit()
+    president = browser.new_context().new_page()
+    _login(president, live_server, "president@test.fr")
+    president.get_by_role("link", name="Indicateurs", exact=True).click()
+    president.get_by_label("Collecte", exact=True).select_option("quarter")
+    president.get_by_label("Premier mois").fill("2025-01")
+    president.get_by_role("button", name="Ouvrir la période").click()
+    president.locator(f"#f-{ald}-numerator").fill("212")
+    president.get_by_role("button", name="Enregistrer et soumettre").click()
+    assert "Période soumise" in president.locator(".notice").first.inner_text()
+    period_url = president.url
+
+    ars = browser.new_context().new_page()
+    _login(ars, live_server, "ars@test.fr")
+    ars.goto(period_url)
+    ars.locator(f"#f-{ald}-review").fill("212 paraît élevé : vérifiez la requête")
+    ars.get_by_role("button", name="Renvoyer à la CPTS").click()
+    assert "renvoyée pour correction" in ars.locator("h1").inner_text()
+
+    president.reload()
+    assert "212 paraît élevé" in president.locator(".review-comment").inner_text()
+    president.locator(f"#f-{ald}-numerator").fill("198")
+    president.get_by_role("button", name="Enregistrer et soumettre").click()
+
+    ars.reload()
+    changes = ars.get_by_role("region", name="Ce qui a changé depuis la dernière soumission")
+    assert "212" in changes.inner_text() and "198" in changes.inner_text()
+    ars.get_by_role("button", name="Valider la période").click()
+    assert "validée" in ars.locator("h1").inner_text()
+    _shot(ars, "period-validated")
+
+    president.reload()
+    assert president.get_by_role("button", name="Enregistrer et soumettre").count() == 0
+    assert president.locator(f"#f-{ald}-numerator").count() == 0  # locked: shown, not editable
