@@ -21,10 +21,13 @@ from app.models.indicator import (
     PeriodStatus,
 )
 from app.models.targets import Measure, Tier
+from app.models.user import Role
+from app.rollups.reporting import review_queue
 from app.services import catalogue, convention, reporting
 from app.services.indicators import add_indicator, set_tiers
 from app.tenants.context import tenant_bound
-from tests.factories import make_contract, make_tenant
+from app.tenants.models import Tenant
+from tests.factories import BESANCON, make_contract, make_tenant, make_user
 
 Q1 = date(2025, 1, 1)
 
@@ -279,3 +282,29 @@ def test_tiers_typed_in_a_form_go_to_the_terms_then_by_amendment(cpts):
         assert contract.terms_on(date(2024, 9, 30)).tiers("mt_ald", 1)[2].threshold == 50
         assert contract.terms_on(date(2024, 10, 1)).tiers("mt_ald", 1)[2].threshold == 60
         assert len(contract.amendments()) == 2
+
+
+def test_the_review_queue_lists_what_waits_oldest_first_within_the_reviewers_scope(
+    app, auth, count_sql
+):
+    """Grand Narbonne (Aude, Occitanie) has a period waiting; a CPTS of the Doubs has one too:
+    the ARS of Occitanie and the CPAM of the Aude see only the first."""
+    narbonne = make_tenant("cpts-a")
+    doubs = make_tenant("cpts-c", (BESANCON,))
+    make_contract(narbonne)  # its 2024 period is submitted
+    make_contract(doubs)
+    with tenant_bound(narbonne.id):
+        reporting.open_period(narbonne, PeriodKind.YEAR, date(2023, 1, 1))  # never submitted
+        db.session.commit()
+    make_user("ars@test.fr", Role.ARS, region="76")
+    make_user("cpam@test.fr", Role.CPAM, departments=("11",))
+    for email, url in (("ars@test.fr", "/region/76/revue/"), ("cpam@test.fr", "/cpam/revue/")):
+        auth.login(email)
+        with count_sql() as counter:
+            page = auth.client.get(url).get_data(as_text=True)
+        assert "/t/cpts-a/indicateurs/periodes/" in page and "cpts-c" not in page
+        assert counter.count <= 9, counter.statements
+        auth.logout()
+    waiting, owed = review_queue(Tenant.region_code == "76", date.today())
+    assert [w.tenant_slug for w in waiting] == ["cpts-a"]
+    assert [(o.tenant_slug, o.missing) for o in owed] == [("cpts-a", 1)]

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import ColumnElement, true
 
-from app.blueprints import conventions, scoped_blueprint
+from app.blueprints import conventions, reviews, scoped_blueprint
 from app.security.permissions import departments_of, is_admin
 from app.tenants.models import Tenant
 
@@ -36,3 +36,9 @@ def home():
 def export():
     scope, departments = _scope()
     return conventions.export(scope, "cpam-" + ("-".join(departments) or "toutes"))
+
+
+@bp.get("/revue/")
+def review_queue():
+    scope, _departments = _scope()
+    return reviews.queue_page(scope, gettext("Revue des indicateurs"), gettext("Assurance Maladie"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, render_template
 from flask_babel import gettext
 
-from app.blueprints import conventions, scoped_blueprint
+from app.blueprints import conventions, reviews, scoped_blueprint
 from app.reports.figures import members_per_10k_figure
 from app.reports.regional import tenant_rows, tenants_where
 from app.rollups.territory import region_coverage, region_overlaps
@@ -41,3 +41,12 @@ def convention_list():
 @bp.get("/conventions/export")
 def export():
     return conventions.export(Tenant.region_code == g.region.code, f"region-{g.region.code}")
+
+
+@bp.get("/revue/")
+def review_queue():
+    return reviews.queue_page(
+        Tenant.region_code == g.region.code,
+        gettext("Revue des indicateurs"),
+        gettext("ARS %(region)s", region=g.region.name),
+    )
