@@ -13,7 +13,13 @@ from app.i18n import N_
 from app.models.aci import MISSION_LABELS, MISSION_SHORT_LABELS
 from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS
 from app.reports import indicators as indicator_texts
-from app.schemas.convention import DUE_LABELS, MISSION_STATUS_LABELS, STATUS_LABELS, euros
+from app.schemas.convention import (
+    DUE_LABELS,
+    MISSION_STATUS_LABELS,
+    STATUS_LABELS,
+    cents_to_euros,
+    euros,
+)
 from app.schemas.member import FIELD_LABELS, PROFESSION_LABELS
 from app.schemas.project import ACTION_STATUS_LABELS, THEME_LABELS
 from app.schemas.tenant import STAGE_LABELS
@@ -109,6 +115,7 @@ def init_app(app: Flask) -> None:
     for name, labels in LABELS.items():
         app.add_template_filter(_labeller(labels), name)
     app.add_template_filter(euros)
+    app.add_template_filter(cents_to_euros)
     app.add_template_global(
         lambda size: gettext(SIZE_CLASS_LABELS[size]) if size in SIZE_CLASS_LABELS else "",
         "size_class_label",

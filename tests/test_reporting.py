@@ -308,3 +308,42 @@ def test_the_review_queue_lists_what_waits_oldest_first_within_the_reviewers_sco
     waiting, owed = review_queue(Tenant.region_code == "76", date.today())
     assert [w.tenant_slug for w in waiting] == ["cpts-a"]
     assert [(o.tenant_slug, o.missing) for o in owed] == [("cpts-a", 1)]
+
+
+def test_the_pages_refuse_bad_input_in_french_naming_the_field_and_write_nothing(cpts, auth):
+    tenant, ald, share = cpts
+    make_contract(tenant)
+    make_user("president@test.fr", Role.PRESIDENT, tenant=tenant)
+    auth.login("president@test.fr")
+    client = auth.client
+    refused = client.post("/t/cpts-a/indicateurs/", data={"source": "local", "code": "X!"})
+    assert refused.status_code == 400
+    assert "Code de 2 à 30 caractères" in refused.get_data(as_text=True)
+
+    url = f"/t/cpts-a/indicateurs/{ald.id}/paliers"
+    bad = client.post(url, data={"year": "1", "threshold_1": "cinquante", "amount_1": "9000"})
+    assert bad.status_code == 400 and "Un nombre positif est attendu" in bad.get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "Avenant signé le" in page  # the convention has an amendment: tiers go by amendment
+    good = client.post(url, data={
+        "year": "1", "threshold_1": "100", "amount_1": "6 000", "threshold_2": "50",
+        "amount_2": "9 000", "signed_on": "2024-10-01", "effective_on": "2024-10-01",
+        "reason": "Paliers de l'indicateur ALD",
+    })  # fmt: skip
+    assert good.status_code == 302
+    with tenant_bound(tenant.id):
+        terms = convention.contract_of(tenant).terms_on(date(2024, 10, 1))
+        assert [t.amount_cents for t in terms.tiers("mt_ald", 1)] == [600_000, 900_000]
+
+    period = client.post("/t/cpts-a/indicateurs/periodes", data={"kind": "quarter",
+                                                                  "starts_on": "2025-02"})  # fmt: skip
+    assert period.status_code == 400
+    assert "Une période commence le premier jour" in period.get_data(as_text=True)
+    opened = client.post("/t/cpts-a/indicateurs/periodes", data={"kind": "quarter",
+                                                                  "starts_on": "2025-01"})  # fmt: skip
+    assert opened.status_code == 302
+    values = client.post(opened.location + "/valeurs", data={f"{ald.id}.numerator": "N/A"})
+    assert values.status_code == 400
+    assert "Un nombre entier positif ou nul est attendu" in values.get_data(as_text=True)
+    with tenant_bound(tenant.id):
+        assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 1  # 2024's

@@ -57,16 +57,18 @@ def earnings(contract: Contract) -> list[IndicatorYear]:
             select(ReportingPeriod).where(ReportingPeriod.status == PeriodStatus.VALIDATED)
         )
     }
+    stored = IndicatorValue
+    columns = (stored.period_id, stored.indicator_id, stored.numerator, stored.denominator,
+               stored.missing_reason)  # fmt: skip
+    validated = (ReportingPeriod.id == stored.period_id) & (
+        ReportingPeriod.status == PeriodStatus.VALIDATED
+    )
     values = {
         (v.period_id, v.indicator_id): Measure(v.numerator, v.denominator, v.missing_reason)
-        for v in db.session.scalars(
-            select(IndicatorValue).join(
-                ReportingPeriod,
-                (ReportingPeriod.id == IndicatorValue.period_id)
-                & (ReportingPeriod.status == PeriodStatus.VALIDATED),
-            )
-        )
+        for v in db.session.execute(select(*columns).join(ReportingPeriod, validated))
     }
+    # The tiers in force at each year's end, read once per year (not per indicator).
+    terms = {y.number: contract.terms_on(y.end - timedelta(days=1)) for y in years}
     rows = []
     for indicator in indicators:
         for year in years:
@@ -75,9 +77,7 @@ def earnings(contract: Contract) -> list[IndicatorYear]:
                 period = periods.get((indicator.period, start))
                 measures.append(values.get((period.id, indicator.id)) if period else None)
             measure = year_measure(measures, indicator.aggregation)
-            tiers = contract.terms_on(year.end - timedelta(days=1)).tiers(
-                indicator.code, year.number
-            )
+            tiers = terms[year.number].tiers(indicator.code, year.number)
             value = measure.value(indicator.unit) if measure else None
             rows.append(
                 IndicatorYear(

@@ -24,10 +24,8 @@ from app.services.convention import contract_of
 from app.tenants.resolver import current_tenant
 
 # Messages shown beside their input; the others go in the notice on top.
-INLINE = re.compile(
-    r"baseline|code|name|mission|unit|direction|period|aggregation|starts_on|kind"
-    r"|\d+\.(threshold_\d|amount_\d|signed_on|effective_on|reason|year)"
-)
+INLINE = re.compile(r"baseline|code|name|mission|unit|direction|period|aggregation|starts_on|kind")
+TIER_INLINE = re.compile(r"threshold_\d|amount_\d|signed_on|effective_on|reason|year")
 
 
 def _page(errors: dict | None = None, status: int = 200):
@@ -57,9 +55,7 @@ def _page(errors: dict | None = None, status: int = 200):
                 "period": PERIOD_LABELS, "aggregation": {a: a.value for a in Aggregation}},
         errors=errors or {},
         notice=[m for k, ms in (errors or {}).items() if not INLINE.fullmatch(k) for m in ms],
-        errors_of={k.partition(".")[0] for k in errors or {} if "." in k},  # their tiers form
         form=request.form if errors else {},
-        max_tiers=MAX_TIERS,
         can_write=may(Action.WRITE),
     ), status  # fmt: skip
 
@@ -85,22 +81,42 @@ def add_indicator():
     return redirect(url_for("workspace.indicators"))
 
 
-@bp.post("/indicateurs/<id:indicator_id>/paliers")
+@bp.route("/indicateurs/<id:indicator_id>/paliers", methods=["GET", "POST"])
 @require(Action.WRITE)
 def set_tiers(indicator_id: int):
+    """One contract year's tiers of one indicator (by amendment once the convention has one)."""
     indicator = service.get_indicator(current_tenant, indicator_id) or abort(404)
+    contract = contract_of(current_tenant)
+    current = contract.year_of(date.today())
     form = request.form
-    rows = [(form.get(f"threshold_{n}", ""), form.get(f"amount_{n}", ""))
-            for n in range(1, MAX_TIERS + 1)]  # fmt: skip
-    amendment = {k: form.get(k) or None for k in ("signed_on", "effective_on", "reason")}
-    year = int(form["year"]) if form.get("year", "").isdigit() else 0
-    try:
-        service.set_tiers(current_tenant, indicator, year, rows, amendment)
-    except DomainError as error:
-        return _page({f"{indicator.id}.{k}": v for k, v in error.messages().items()}, 400)
-    db.session.commit()
-    flash(gettext("Paliers enregistrés."), "success")
-    return redirect(url_for("workspace.indicators"))
+    errors: dict = {}
+    if request.method == "POST":
+        rows = [(form.get(f"threshold_{n}", ""), form.get(f"amount_{n}", ""))
+                for n in range(1, MAX_TIERS + 1)]  # fmt: skip
+        amendment = {k: form.get(k) or None for k in ("signed_on", "effective_on", "reason")}
+        year = int(form["year"]) if form.get("year", "").isdigit() else 0
+        try:
+            service.set_tiers(current_tenant, indicator, year, rows, amendment)
+        except DomainError as error:
+            errors = error.messages()
+        else:
+            db.session.commit()
+            flash(gettext("Paliers enregistrés."), "success")
+            return redirect(url_for("workspace.indicators"))
+    year = current.number if current else 1
+    return render_template(
+        "workspace/indicator_tiers.html",
+        tenant=current_tenant,
+        indicator=indicator,
+        direction_label=DIRECTION_LABELS[indicator.direction],
+        year=year,
+        tiers=contract.terms_on(date.today()).tiers(indicator.code, year),
+        amendment=bool(contract.record.amendments),
+        errors=errors,
+        notice=[m for k, ms in errors.items() if not TIER_INLINE.fullmatch(k) for m in ms],
+        form=form if errors else {},
+        max_tiers=MAX_TIERS,
+    ), 400 if errors else 200  # fmt: skip
 
 
 @bp.post("/indicateurs/periodes")
