@@ -4,11 +4,22 @@ receives (dump). Messages are in French, marked for translation, and name no int
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields
 
 from app.domain import DomainError
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment with its offset: SQLite hands back UTC timestamps without one."""
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
 
 REQUIRED = _l("Ce champ est obligatoire.")
 INVALID = {

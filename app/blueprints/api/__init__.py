@@ -9,7 +9,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from app.blueprints import IdConverter
-from app.blueprints.api import conventions, docs, members, tenants  # noqa: F401  (routes)
+from app.blueprints.api import conventions, docs, indicators, members, tenants  # noqa: F401
 from app.blueprints.api.blueprint import TENANT_PARAMETER, account_api, tenant_api
 from app.extensions import csrf
 from app.schemas.envelope import ErrorSchema

@@ -15,7 +15,8 @@ tenant_api: ApiBlueprint = scoped_blueprint(
     url_prefix="/api/v1/t/<tenant>",
     blueprint_class=ApiBlueprint,
     authenticate=authenticate,
-    description="Les données d'une CPTS que l'appelant peut lire : la CPTS, ses membres, sa convention.",
+    description="Les données d'une CPTS que l'appelant peut lire : la CPTS, ses membres, sa "
+    "convention, ses indicateurs et leurs périodes.",
 )
 tenant_api.after_request(audit_writes)
 
