@@ -19,7 +19,7 @@ from app.models.user import Role
 from tests.conftest import api_token
 from tests.factories import add_members, make_contract, make_tenant, make_user
 
-EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 8}
+EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 6}  # per operation (25 of them)
 
 
 @pytest.fixture
