@@ -9,7 +9,7 @@ from app.models.aci import Mission
 from app.models.indicator import PeriodKind
 from app.models.member import Member, Profession
 from app.models.user import Role, User
-from app.services import convention, indicators, prevention, project, reporting
+from app.services import convention, indicators, pathways, prevention, project, reporting
 from app.services.tenants import create_tenant
 from app.services.territory import communes_by_code
 from app.services.users import create_user, find_user, grant_in_scope
@@ -119,7 +119,11 @@ def make_contract(
             },
         )
         reporting.submit(tenant, period)
+        pathway = pathways.add_pathway(
+            tenant, {"kind": "autre", "name": "Médecin traitant pour tous"}
+        )
         ids = {
+            "pathway_id": pathway.id,
             "indicator_id": indicator.id,
             "period_id": period.id,
             "payment_id": payment.id,

@@ -146,6 +146,7 @@ SAMPLES = {
     "mission": "acces_soins",
     "period_id": 1,
     "indicator_id": 1,
+    "pathway_id": 1,
 }
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.indicator import Indicator, PeriodKind, PeriodStatus, ReportingPeriod
-from app.services import reporting
+from app.models.pathway import PATHWAY_LABELS, PathwayKind
+from app.services import catalogue, pathways, reporting
 from app.services.indicators import add_indicator
 from app.services.reporting import DUE_DAYS
 from app.tenants.context import for_tenant
@@ -46,17 +48,8 @@ INDICATORS: dict[str, dict[str, Series]] = {
         "depistage_sein": Series(583, 641, 14_200),
         "prevention_touches": Series(180, 420),
     },
-    "agde": {
-        "mt_ald": Series(610, 380),
-        "parcours_inclus": Series(12, 64),
-        "rehospit_30j": Series(214, 152, 140),
-        "diabete_hba1c": Series(512, 588, 2_300),
-    },
-    "centre-saone-et-loire": {
-        "parcours_inclus": Series(8, 45),
-        "ic_suivi_7j": Series(402, 611, 96),
-        "rehospit_30j": Series(231, 168, 96),
-    },
+    "agde": {"mt_ald": Series(610, 380)},
+    "centre-saone-et-loire": {"mt_70": Series(1_450, 1_120)},
     "pays-horloger": {
         "mt_ald": Series(140, 60),
         "mt_70": Series(520, 240),
@@ -67,6 +60,30 @@ INDICATORS: dict[str, dict[str, Series]] = {
         "prevention_touches": Series(60, 240),
     },
 }
+# Pathways from the articles (kind, name or None, start, professions) and the series of their
+# outcome indicators, by catalogue code.
+PATHWAYS: dict[str, list[tuple[str, str | None, date, tuple[str, ...], dict[str, Series]]]] = {
+    "agde": [
+        ("insuffisance_cardiaque", None, date(2024, 3, 1), ("medecin_generaliste", "infirmier",
+         "pharmacien"), {"parcours_inclus": Series(12, 64), "rehospit_30j": Series(214, 152, 140),
+                         "ic_suivi_7j": Series(380, 560, 140)}),
+        ("diabete_type2", None, date(2024, 6, 1), ("medecin_generaliste", "infirmier",
+         "dieteticien"), {"parcours_inclus": Series(20, 85),
+                          "diabete_hba1c": Series(512, 588, 2_300)}),
+    ],
+    "centre-saone-et-loire": [
+        ("sortie_hospitalisation_agees", None, date(2023, 9, 1), ("infirmier", "pharmacien",
+         "medecin_generaliste"), {"parcours_inclus": Series(8, 45)}),
+        ("insuffisance_cardiaque", "Suivi de l'insuffisance cardiaque après la sortie",
+         date(2023, 11, 1), ("infirmier", "medecin_generaliste"),
+         {"parcours_inclus": Series(6, 38), "ic_suivi_7j": Series(402, 611, 96),
+          "rehospit_30j": Series(231, 168, 96)}),
+    ],
+    "pays-horloger": [
+        ("autre", "Un médecin traitant pour chaque habitant", date(2022, 1, 10),
+         ("medecin_generaliste", "infirmier"), {"parcours_inclus": Series(40, 310)}),
+    ],
+}  # fmt: skip
 # The latest quarter's fate, by CPTS (the earlier periods are validated).
 LATEST = {
     "grand-narbonne": PeriodStatus.SUBMITTED,
@@ -79,6 +96,7 @@ SENT_BACK_COMMENT = (
     "Valeur à vérifier avant validation : merci de joindre l'extraction de la CPAM qui la justifie."
 )
 FIRST_YEAR = 2023
+NOT_STARTED = "Parcours pas encore démarré"
 
 
 def quarters(today: date) -> list[date]:
@@ -106,13 +124,15 @@ def _value(series: Series, step: int, steps: int) -> dict:
 
 @for_tenant
 def sync_indicators(tenant: Tenant, today: date) -> None:
-    wanted = INDICATORS.get(tenant.slug)
-    if not wanted:
+    wanted = dict(INDICATORS.get(tenant.slug, {}))
+    if not wanted and tenant.slug not in PATHWAYS:
         return
     known = {i.code: i for i in db.session.scalars(select(Indicator))}
     for code in wanted:
         if code not in known:
             known[code] = add_indicator(tenant, {"template": code})
+    started: dict[int, date] = {}  # outcome indicator id -> its pathway's start
+    wanted |= _sync_pathways(tenant, known, started)
     quarter_starts = quarters(today)
     year_starts = [date(y, 1, 1) for y in range(FIRST_YEAR, today.year)]
     for kind, starts in ((Q, quarter_starts), (Y, year_starts)):
@@ -122,8 +142,35 @@ def sync_indicators(tenant: Tenant, today: date) -> None:
         for step, start in enumerate(starts):
             latest = kind is Q and step == len(starts) - 1
             state = LATEST[tenant.slug] if latest else PeriodStatus.VALIDATED
-            values = {i.id: _value(s, step, len(starts)) for i, s in series.items()}
+            values = {
+                i.id: _value(s, step, len(starts))
+                if start >= started.get(i.id, start)
+                else {"missing_reason": NOT_STARTED}
+                for i, s in series.items()
+            }
             _sync_period(tenant, kind, start, values, state)
+
+
+def _sync_pathways(
+    tenant: Tenant, known: dict[str, Indicator], started: dict[int, date]
+) -> dict[str, Series]:
+    """The CPTS's pathways and the series of their outcomes, by indicator code."""
+    existing = {(p.kind.value, p.name): p for p in pathways.pathways(tenant)}
+    templates = {t.id: t.code for t in catalogue.templates()}
+    series: dict[str, Series] = {}
+    for kind, name, begun, professions, outcomes in PATHWAYS.get(tenant.slug, []):
+        label = name or gettext(PATHWAY_LABELS[PathwayKind(kind)])
+        pathway = existing.get((kind, label)) or pathways.add_pathway(tenant, {
+            "kind": kind, "name": name, "started_on": begun.isoformat(),
+            "professions": list(professions),
+        })  # fmt: skip
+        for indicator in pathways.outcomes(tenant, pathway):
+            known[indicator.code] = indicator
+            started[indicator.id] = pathway.started_on or date.min
+            template = templates.get(indicator.template_id or 0)
+            if template in outcomes:
+                series[indicator.code] = outcomes[template]
+    return series
 
 
 def _noon(day: date) -> datetime:

@@ -12,6 +12,7 @@ from app.models import (  # noqa: F401
     job,
     member,
     member_import,
+    pathway,
     prevention,
     project,
     referential,

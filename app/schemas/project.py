@@ -11,6 +11,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from app.i18n import N_
 from app.models.aci import Mission
 from app.models.member import Profession
+from app.models.pathway import PathwayKind
 from app.models.prevention import Theme
 from app.models.project import ActionStatus
 from app.schemas import BaseSchema
@@ -129,4 +130,15 @@ class PreventionActionSchema(BaseSchema):
     )
     partners = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=500, error=TEXT)
+    )
+
+
+class PathwayInputSchema(BaseSchema):
+    kind = fields.Enum(PathwayKind, by_value=True, required=True)
+    name = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(min=3, max=200, error=TEXT))  # fmt: skip
+    started_on = fields.Date(load_default=None, allow_none=True, validate=_plausible)
+    professions = _professions()
+    description = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=2000, error=TEXT)
     )

@@ -24,14 +24,16 @@ from app.tenants.models import Tenant
 
 DEFINITION = ("name", "mission", "unit", "direction", "period", "aggregation", "definition",
               "evidence")  # fmt: skip
+CODE_FORMAT = _l("Code de 2 à 30 caractères : lettres minuscules, chiffres, « _ ».")
 CHOICES = {"mission": Mission, "unit": Unit, "direction": Direction, "period": PeriodKind,
            "aggregation": Aggregation}  # fmt: skip
 
 
 @for_tenant
 def add_indicator(tenant: Tenant, data: Mapping) -> Indicator:
-    """From a template (`template`: its code; the definition is the template's) or from scratch
-    (every field of the definition). `baseline` is optional in both cases."""
+    """From a template (`template`: its code; the definition is the template's; `code` if the
+    CPTS uses it more than once) or from scratch (every field of the definition). `baseline` is
+    optional in both cases."""
     errors: dict[str, list] = {}
     fields: dict = {}
     template = None
@@ -43,7 +45,10 @@ def add_indicator(tenant: Tenant, data: Mapping) -> Indicator:
             errors["template"] = [_l("Modèle inconnu du catalogue.")]
         else:
             fields = {name: getattr(template, name) for name in DEFINITION}
-            fields["code"] = template.code
+            # Its own code when a CPTS uses a template twice (one per pathway, say).
+            fields["code"] = str(data.get("code") or template.code)
+            if not INDICATOR_CODE.fullmatch(fields["code"]):
+                errors["code"] = [CODE_FORMAT]
     else:
         fields = _definition(data, errors)
     fields["baseline"] = _baseline(data.get("baseline"), errors)
@@ -63,7 +68,7 @@ def _definition(data: Mapping, errors: dict) -> dict:
     fields: dict = {}
     code = str(data.get("code") or "").strip().lower()
     if not INDICATOR_CODE.fullmatch(code):
-        errors["code"] = [_l("Code de 2 à 30 caractères : lettres minuscules, chiffres, « _ ».")]
+        errors["code"] = [CODE_FORMAT]
     fields["code"] = code
     name = str(data.get("name") or "").strip()
     if not 2 <= len(name) <= 200:

@@ -16,10 +16,10 @@ from app.schemas.envelope import envelope
 from app.schemas.indicator import (
     EarningSchema,
     IndicatorSchema,
-    ReportingPeriodDetailSchema,
     PeriodInputSchema,
-    ReportingPeriodSchema,
     ReopenInputSchema,
+    ReportingPeriodDetailSchema,
+    ReportingPeriodSchema,
     SendBackInputSchema,
     ValuesInputSchema,
 )

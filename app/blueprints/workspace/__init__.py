@@ -13,6 +13,7 @@ from app.blueprints.workspace import (  # noqa: F401  (routes)
     journal,
     member_import,
     members,
+    pathways,
     periods,
     prevention,
     project,

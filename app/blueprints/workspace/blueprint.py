@@ -25,6 +25,7 @@ TABS = (
     ("workspace.convention", _l("Convention"), Action.READ),
     ("workspace.prevention", _l("Prévention"), Action.READ),
     ("workspace.indicators", _l("Indicateurs"), Action.READ),
+    ("workspace.pathways", _l("Parcours"), Action.READ),
     ("workspace.audit_trail", _l("Journal"), Action.AUDIT),
     ("workspace.user_list", _l("Utilisateurs"), Action.MANAGE_USERS),
 )
