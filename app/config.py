@@ -105,7 +105,10 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Uploaded spreadsheets wait here (server-chosen names) until imported, or a day.
         "IMPORT_FOLDER": os.environ.get("IMPORT_FOLDER") or str(instance / "imports"),
-        "IMPORT_SYNC_ROWS": 1000,  # longer files are checked and written by a background job
+        "IMPORT_SYNC_ROWS": 1000,
+        # Evidence attached to reported values, one folder per CPTS (server-chosen names).
+        "EVIDENCE_FOLDER": os.environ.get("EVIDENCE_FOLDER")
+        or str(instance / "evidence"),  # longer files are checked and written by a background job
         "API_REQUESTS_PER_MINUTE": int(os.environ.get("API_REQUESTS_PER_MINUTE", 600)),
         # The REST API's description (flask-smorest builds it from the marshmallow schemas).
         "API_TITLE": "Observatoire CPTS",

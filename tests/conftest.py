@@ -81,6 +81,7 @@ def make_app(database: databases.TestDatabase, **overrides):
         "SERVER_NAME": "localhost",
         "BASE_URL": "http://localhost",
         "IMPORT_FOLDER": str(UPLOADS),
+        "EVIDENCE_FOLDER": str(UPLOADS / "evidence"),
     }
     config.update(overrides)
     return create_app(config)

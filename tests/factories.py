@@ -9,7 +9,7 @@ from app.models.aci import Mission
 from app.models.indicator import PeriodKind
 from app.models.member import Member, Profession
 from app.models.user import Role, User
-from app.services import convention, indicators, pathways, prevention, project, reporting
+from app.services import convention, evidence, indicators, pathways, prevention, project, reporting
 from app.services.tenants import create_tenant
 from app.services.territory import communes_by_code
 from app.services.users import create_user, find_user, grant_in_scope
@@ -118,12 +118,16 @@ def make_contract(
                 i.id: {"numerator": 40, "denominator": 100} for i in reporting.indicators_of(period)
             },
         )
+        document = evidence.attach(
+            tenant, period, indicator, b"%PDF-1.4\n%%EOF\n", "bilan.pdf", None
+        )
         reporting.submit(tenant, period)
         pathway = pathways.add_pathway(
             tenant, {"kind": "autre", "name": "Médecin traitant pour tous"}
         )
         ids = {
             "pathway_id": pathway.id,
+            "document_id": document.id,
             "indicator_id": indicator.id,
             "period_id": period.id,
             "payment_id": payment.id,

@@ -226,6 +226,7 @@ def test_a_period_entered_sent_back_corrected_and_validated(app, live_server, br
         db.session.commit()
     president = browser.new_context().new_page()
     _login(president, live_server, "president@test.fr")
+    president.wait_for_load_state("networkidle")  # the home's chart script, read to its end
     president.get_by_role("link", name="Indicateurs", exact=True).click()
     president.get_by_label("Collecte", exact=True).select_option("quarter")
     president.get_by_label("Premier mois").fill("2025-01")
@@ -237,6 +238,7 @@ def test_a_period_entered_sent_back_corrected_and_validated(app, live_server, br
 
     ars = browser.new_context().new_page()
     _login(ars, live_server, "ars@test.fr")
+    ars.wait_for_load_state("networkidle")
     ars.goto(period_url)
     ars.locator(f"#f-{ald}-review").fill("212 paraît élevé : vérifiez la requête")
     ars.get_by_role("button", name="Renvoyer à la CPTS").click()

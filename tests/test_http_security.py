@@ -147,6 +147,7 @@ SAMPLES = {
     "period_id": 1,
     "indicator_id": 1,
     "pathway_id": 1,
+    "document_id": 1,
 }
 
 

@@ -151,7 +151,7 @@ def test_contract_pages_exports_and_api_are_flat(app, auth, count_sql):
     assert over == {}, f"over their ceiling: {over}"
 
 
-INDICATOR_CEILINGS = {"/t/cpts-0/indicateurs/": 14, "/t/cpts-0/indicateurs/periodes/1": 8}
+INDICATOR_CEILINGS = {"/t/cpts-0/indicateurs/": 14, "/t/cpts-0/indicateurs/periodes/1": 9}
 
 
 def test_indicator_pages_are_flat(app, auth, count_sql):

@@ -223,7 +223,12 @@ def test_the_variable_part_earned_against_hand_computation(cpts):
             reporting.open_period(tenant, PeriodKind.QUARTER, date(2024, m, 1)) for m in (1, 10)
         )
         for period, patients in ((first, 140), (q4, 80)):
+            others = {  # the pathway's outcome that make_contract adds: not measured
+                i.id: {"missing_reason": "Parcours pas encore démarré"}
+                for i in reporting.indicators_of(period)
+            }
             reporting.enter_values(tenant, period, {
+                **others,
                 ald.id: {"numerator": patients},
                 share.id: {"numerator": 7000, "denominator": 10000},
             })  # fmt: skip

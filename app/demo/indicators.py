@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.indicator import Indicator, PeriodKind, PeriodStatus, ReportingPeriod
 from app.models.pathway import PATHWAY_LABELS, PathwayKind
-from app.services import catalogue, pathways, reporting
+from app.services import catalogue, evidence, pathways, reporting
 from app.services.indicators import add_indicator
 from app.services.reporting import DUE_DAYS
 from app.tenants.context import for_tenant
@@ -148,7 +148,7 @@ def sync_indicators(tenant: Tenant, today: date) -> None:
                 else {"missing_reason": NOT_STARTED}
                 for i, s in series.items()
             }
-            _sync_period(tenant, kind, start, values, state)
+            _sync_period(tenant, series, start, values, state)
 
 
 def _sync_pathways(
@@ -173,17 +173,48 @@ def _sync_pathways(
     return series
 
 
+def pdf(text: str) -> bytes:
+    """A one-page PDF saying `text` (the demo's evidence documents)."""
+    line = text.replace("\\", "").replace("(", "").replace(")", "").encode("latin-1", "replace")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref, size = len(out), len(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+
+
 def _noon(day: date) -> datetime:
     return datetime.combine(day, time(11), tzinfo=UTC)
 
 
 def _sync_period(
-    tenant: Tenant, kind: PeriodKind, start: date, values: dict[int, dict], state: PeriodStatus
+    tenant: Tenant,
+    series: dict[Indicator, Series],
+    start: date,
+    values: dict[int, dict],
+    state: PeriodStatus,
 ) -> ReportingPeriod:
+    kind = next(iter(series)).period
     period = reporting.open_period(tenant, kind, start)
     if reporting.trail(period):
         return period
     reporting.enter_values(tenant, period, values)
+    if kind is Y:  # the yearly figures come with the document they were taken from
+        indicator = min(series, key=lambda i: i.id)
+        name = f"Bilan {start.year} - {tenant.slug}.pdf"
+        evidence.attach(tenant, period, indicator, pdf(name), name, None)
     if state is PeriodStatus.DRAFT:
         return period
     submitted = _noon(min(period.due_on - timedelta(days=10), date.today()))

@@ -212,3 +212,23 @@ class PeriodEvent(TenantScoped, Model):
 @event.listens_for(PeriodEvent, "before_delete")
 def _refuse(_mapper, _connection, target) -> None:
     raise ImmutableError("period events are never changed or deleted")
+
+
+class EvidenceDocument(TenantScoped, TimestampMixin, Model):
+    """A document attached to a value (attendance sheet, activity report, CPAM extraction): kept
+    under a name the server chooses, read only within the CPTS's scope."""
+
+    __tablename__ = "evidence_document"
+    __table_args__ = (
+        TenantScoped.child_of("reporting_period", "period_id"),
+        TenantScoped.child_of("indicator", "indicator_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(Integer, index=True)
+    indicator_id: Mapped[int] = mapped_column(Integer, index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from app.blueprints.workspace.blueprint import bp, may
 from app.domain import DomainError
 from app.extensions import db
 from app.i18n import N_
-from app.models.indicator import PERIOD_STATUS_LABELS, PeriodAction, ReportingPeriod
+from app.models.indicator import (
+    PERIOD_STATUS_LABELS,
+    EvidenceDocument,
+    PeriodAction,
+    ReportingPeriod,
+)
 from app.models.targets import Measure
 from app.security.permissions import Action, require
-from app.services import reporting
+from app.services import evidence, reporting
 from app.tenants.resolver import current_tenant
 
 ACTION_LABELS = {
@@ -54,6 +60,7 @@ def _page(period: ReportingPeriod, errors: dict | None = None, status: int = 200
         can_write=may(Action.WRITE),
         can_review=may(Action.REVIEW),
         can_reopen=may(Action.REOPEN),
+        documents=evidence.documents(current_tenant, period),
     ), status  # fmt: skip
 
 
@@ -143,3 +150,56 @@ def send_back_period(period_id: int):
 def reopen_period(period_id: int):
     reason = request.form.get("reason", "")
     return _review(period_id, reporting.reopen, gettext("Période rouverte."), reason)
+
+
+@bp.post("/indicateurs/periodes/<id:period_id>/justificatifs")
+@require(Action.WRITE)
+def attach_evidence(period_id: int):
+    period = _period_or_404(period_id)
+    chosen = request.form.get("indicator_id", "")
+    indicators = {i.id: i for i in reporting.indicators_of(period)}
+    indicator = indicators.get(int(chosen)) if chosen.isdigit() else None
+    upload = request.files.get("file")
+    try:
+        if indicator is None:
+            raise DomainError.on("indicator_id", gettext("Choisissez l'indicateur concerné."))
+        if upload is None or not upload.filename:
+            raise DomainError.on("file", gettext("Choisissez un fichier."))
+        evidence.attach(current_tenant, period, indicator, upload.read(), upload.filename,
+                        current_user.id)  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        return _page(_period_or_404(period_id), error.messages(), 400)
+    db.session.commit()
+    flash(gettext("Justificatif joint."), "success")
+    return redirect(url_for("workspace.period", period_id=period_id))
+
+
+def _document_or_404(document_id: int) -> EvidenceDocument:
+    return evidence.get_document(current_tenant, document_id) or abort(404)
+
+
+@bp.get("/indicateurs/justificatifs/<id:document_id>")
+@require(Action.READ)
+def evidence_document(document_id: int):
+    document = _document_or_404(document_id)
+    path = evidence.path_of(document)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=document.content_type, as_attachment=True,
+                     download_name=document.original_name)  # fmt: skip
+
+
+@bp.post("/indicateurs/justificatifs/<id:document_id>/supprimer")
+@require(Action.WRITE)
+def remove_evidence(document_id: int):
+    document = _document_or_404(document_id)
+    period = _period_or_404(document.period_id)
+    try:
+        evidence.remove(current_tenant, document, period)
+    except DomainError as error:
+        db.session.rollback()
+        return _page(period, error.messages(), 400)
+    db.session.commit()
+    flash(gettext("Justificatif retiré."), "success")
+    return redirect(url_for("workspace.period", period_id=period.id))
