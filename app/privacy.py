@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypeVar
 
+from app.models.targets import Measure
+
 SMALL_MAX = 10
 Key = TypeVar("Key")
 
@@ -30,6 +32,17 @@ def rate(numerator: int | None, denominator: int | None) -> tuple[int | None, in
     if is_small(numerator) or is_small(denominator):
         return None, None
     return numerator, denominator
+
+
+def measure(value: Measure | None) -> Measure | None:
+    """A reported value as an outside reader may see it: a small count, or a rate with a small
+    term, comes back masked (no number at all)."""
+    if value is None or value.missing:
+        return value
+    if value.denominator is None:
+        return value if count(value.numerator) is not None else Measure(masked=True)
+    shown = rate(value.numerator, value.denominator)
+    return value if shown[0] is not None else Measure(masked=True)
 
 
 def parts(values: Mapping[Key, int], total_shown: bool = True) -> dict[Key, int | None]:

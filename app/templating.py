@@ -9,6 +9,7 @@ from flask import Flask
 from flask_babel import get_locale, gettext, to_user_timezone
 from flask_login import current_user
 
+from app import privacy
 from app.i18n import N_
 from app.models.aci import MISSION_LABELS, MISSION_SHORT_LABELS
 from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS
@@ -123,6 +124,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(plotly.__version__, "plotly_version")
     for name in ("period_label", "value_text", "tiers_text", "earning_text"):
         app.add_template_global(getattr(indicator_texts, name), name)
+    app.add_template_global(privacy.measure, "outside_measure")
     # Another CPTS is named only to those who may open it; the others see it anonymised.
     app.add_template_global(lambda tenant: can(current_user, Action.READ, tenant), "may_read")
     app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

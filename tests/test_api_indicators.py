@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.models.user import Role
 from app.services import catalogue
-from app.services.indicators import add_indicator
+from app.services.indicators import add_indicator, indicators
 from app.tenants.context import tenant_bound
 from tests.conftest import api_token
 from tests.factories import AGDE, make_contract, make_tenant, make_user
@@ -25,6 +25,8 @@ def world(app):
     with tenant_bound(tenant.id):
         ald = add_indicator(tenant, {"template": "mt_ald"}).id
         share = add_indicator(tenant, {"template": "mt_16"}).id
+        # make_contract's pathway counts its patients quarterly: not measured here
+        outcomes = [i.id for i in indicators(tenant) if i.pathway_id is not None]
         db.session.commit()
     make_tenant("cpts-b", (AGDE,))
     make_user("president@test.fr", Role.PRESIDENT, tenant=tenant)
@@ -32,7 +34,7 @@ def world(app):
     make_user("ars@test.fr", Role.ARS, region="76")
     make_user("ars.bfc@test.fr", Role.ARS, region="27")
     make_user("cpam.doubs@test.fr", Role.CPAM, departments=("25",))
-    return {"ald": ald, "share": share}
+    return {"ald": ald, "share": share, "outcomes": outcomes}
 
 
 def bearer(email: str, scope: str = "write") -> dict:
@@ -50,7 +52,8 @@ def test_the_whole_review_through_the_api(client, world):
     assert opened.status_code == 201, opened.get_json()
     url = f"{BASE}/periods/{opened.get_json()['data']['id']}"
     values = [{"indicator_id": world["ald"], "numerator": 212},
-              {"indicator_id": world["share"], "numerator": 7100, "denominator": 10000}]  # fmt: skip
+              {"indicator_id": world["share"], "numerator": 7100, "denominator": 10000},
+              *({"indicator_id": i, "missing_reason": "Non suivi"} for i in world["outcomes"])]  # fmt: skip
     refused = client.put(f"{url}/values", json={"values": values}, headers=cpam)
     assert refused.status_code == 403  # a reviewer never writes values
     entered = client.put(f"{url}/values", json={"values": values, "submit": True},
@@ -65,9 +68,9 @@ def test_the_whole_review_through_the_api(client, world):
     detail = client.get(url, headers=ars).get_json()["data"]
     assert detail["changes"] == [{"indicator_id": world["ald"],
                                   "before": {"numerator": 212, "denominator": None,
-                                             "missing_reason": None},
+                                             "missing_reason": None, "masked": False},
                                   "after": {"numerator": 198, "denominator": None,
-                                            "missing_reason": None}}]  # fmt: skip
+                                            "missing_reason": None, "masked": False}}]  # fmt: skip
     assert client.post(f"{url}/validate", headers=ars).get_json()["data"]["status"] == "validated"
     locked = client.put(f"{url}/values", json={"values": values}, headers=president)
     assert locked.status_code == 422 and "period" in locked.get_json()["error"]["fields"]

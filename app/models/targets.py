@@ -56,10 +56,11 @@ class Measure:
     numerator: int | None = None
     denominator: int | None = None
     missing_reason: str | None = None
+    masked: bool = False  # a small count hidden from an outside reader (app.privacy)
 
     @property
     def missing(self) -> bool:
-        return self.numerator is None
+        return self.numerator is None and not self.masked
 
     def value(self, unit: Unit) -> Fraction | None:
         if self.numerator is None:

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from flask_babel import format_date, format_decimal, gettext
 
+from app import privacy
 from app.models.indicator import PeriodKind
 from app.models.targets import Direction, Earning, Measure, Tier, Unit
 from app.schemas.convention import euros
@@ -31,10 +32,15 @@ def number(value: Fraction | float | int | None, digits: int = 1) -> str:
     return format_decimal(round(float(value), digits), format="#,##0.0")
 
 
-def value_text(measure: Measure | None, unit: Unit) -> str:
-    """ "212", "7 100 / 10 000 (71,0 %)", or the reason it is missing."""
+def value_text(measure: Measure | None, unit: Unit, outside: bool = False) -> str:
+    """ "212", "7 100 / 10 000 (71,0 %)", or the reason it is missing; for a reader outside the
+    CPTS, small counts masked (app.privacy)."""
+    if outside:
+        measure = privacy.measure(measure)
     if measure is None:
         return "—"
+    if measure.masked:
+        return gettext("moins de 11 (masqué)")
     if measure.missing:
         return gettext("non disponible : %(reason)s", reason=measure.missing_reason)
     if unit is Unit.COUNT:
@@ -57,8 +63,9 @@ def tiers_text(tiers: list[Tier], direction: Direction, unit: Unit) -> str:
     )
 
 
-def earning_text(result: Earning, direction: Direction, unit: Unit) -> str:
-    """How the euros were earned, in one sentence."""
+def earning_text(result: Earning, direction: Direction, unit: Unit, masked: bool = False) -> str:
+    """How the euros were earned, in one sentence (without the gap to the next tier when the
+    value is masked: the gap would give it back)."""
     if result.status == "no_target":
         return gettext("Pas de palier pour cette année.")
     if result.status == "pending":
@@ -68,7 +75,7 @@ def earning_text(result: Earning, direction: Direction, unit: Unit) -> str:
         if result.reached
         else gettext("Aucun palier atteint.")
     )
-    if result.next_tier is not None and result.gap is not None:
+    if result.next_tier is not None and result.gap is not None and not masked:
         text += " " + gettext(
             "Encore %(gap)s pour le palier %(tier)s (+%(more)s).",
             gap=number(result.gap),

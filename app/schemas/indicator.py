@@ -37,6 +37,7 @@ class MeasureSchema(Schema):
     numerator = fields.Integer(allow_none=True)
     denominator = fields.Integer(allow_none=True)
     missing_reason = fields.String(allow_none=True)
+    masked = fields.Boolean(metadata={"description": "a small count hidden from outside readers"})
 
 
 class EarningSchema(Schema):

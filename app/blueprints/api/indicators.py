@@ -60,7 +60,8 @@ def vars_of(row) -> dict:
 @tenant_api.response(200, envelope(EarningSchema, many=True))
 def variable_part():
     """The variable part earned per indicator and contract year, from the validated periods,
-    and how: the tier reached, the next one and what it would add."""
+    and how: the tier reached, the next one and what it would add. Read from outside the CPTS
+    (ARS, CPAM), small counts are masked (`measure.masked`)."""
     rows = earnings(contract_of(current_tenant))
     return {
         "data": [

@@ -57,6 +57,7 @@ def _page(errors: dict | None = None, status: int = 200):
         notice=[m for k, ms in (errors or {}).items() if not INLINE.fullmatch(k) for m in ms],
         form=request.form if errors else {},
         can_write=may(Action.WRITE),
+        outside=not may(Action.READ_PEOPLE),  # small counts masked (app.privacy)
     ), status  # fmt: skip
 
 

@@ -71,4 +71,5 @@ def pathway(pathway_id: int):
         kinds=PATHWAY_LABELS,
         outcomes=outcomes,
         rows=service.outcome_rows(current_tenant, outcomes),
+        outside=not may(Action.READ_PEOPLE),  # small counts masked (app.privacy)
     )
