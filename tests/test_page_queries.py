@@ -9,7 +9,15 @@ import pytest
 from app.extensions import db
 from app.models.indicator import PeriodKind
 from app.models.user import Role
-from app.services import convention, indicators, prevention, project, reporting
+from app.services import (
+    catalogue,
+    convention,
+    indicators,
+    pathways,
+    prevention,
+    project,
+    reporting,
+)
 from app.tenants.context import tenant_bound
 from tests.factories import (
     AGDE,
@@ -23,7 +31,9 @@ from tests.factories import (
 )
 
 CEILINGS = {
-    "/t/cpts-0/": 14,  # membership growth (2), the contract (5), the territory and its overlaps
+    # membership growth (2), the contract (5), the territory and its overlaps, the dashboard's
+    # variable part (3), pathways (2 to 4) and reporting calendar (1)
+    "/t/cpts-0/": 17,
     "/t/cpts-0/utilisateurs": 6,
     "/region/76/": 10,
     "/admin/": 6,
@@ -61,7 +71,7 @@ def test_page_statement_count_is_bounded_and_flat(app, auth, count_sql, path):
 
 
 MEMBER_CEILINGS = {
-    "/t/cpts-0/": 13,
+    "/t/cpts-0/": 16,
     "/t/cpts-0/membres/": 7,
     "/t/cpts-0/membres/?statut=all&tri=-joined_on&q=nom&hors_territoire=1": 6,
     "/t/cpts-0/membres/{member}": 6,
@@ -90,7 +100,7 @@ def test_member_pages_and_api_are_flat_from_10_to_5000_members(app, auth, count_
 
 
 CONTRACT_CEILINGS = {
-    "/t/cpts-0/": 15,
+    "/t/cpts-0/": 21,
     "/t/cpts-0/projet/": 12,
     "/t/cpts-0/projet/missions/parcours": 12,
     "/t/cpts-0/convention/": 12,
@@ -151,13 +161,21 @@ def test_contract_pages_exports_and_api_are_flat(app, auth, count_sql):
     assert over == {}, f"over their ceiling: {over}"
 
 
-INDICATOR_CEILINGS = {"/t/cpts-0/indicateurs/": 14, "/t/cpts-0/indicateurs/periodes/1": 9}
+INDICATOR_CEILINGS = {
+    "/t/cpts-0/indicateurs/": 14,
+    "/t/cpts-0/indicateurs/periodes/1": 9,
+    "/t/cpts-0/": 20,
+    "/t/cpts-0/parcours/": 4,
+    "/t/cpts-0/parcours/1": 7,
+    "/t/cpts-0/tableau-de-bord/parcours.csv": 19,
+}
 
 
 def test_indicator_pages_are_flat(app, auth, count_sql):
     """Whatever the number of indicators, periods, values and tiers."""
+    catalogue.load_catalogue()
     tenant = make_tenant("cpts-0", (NARBONNE,))
-    make_contract(tenant)  # one yearly indicator, its 2024 period submitted (id 1)
+    make_contract(tenant)  # one yearly indicator, its 2024 period submitted (id 1), a pathway
     make_user("admin@test.fr", Role.ADMIN)
     auth.login("admin@test.fr")
     small = {path: _statements(auth, path, count_sql) for path in INDICATOR_CEILINGS}
@@ -170,6 +188,8 @@ def test_indicator_pages_are_flat(app, auth, count_sql):
             })
             for n in range(8)
         ]  # fmt: skip
+        for kind in ("insuffisance_cardiaque", "diabete_type2", "vaccination"):
+            pathways.add_pathway(tenant, {"kind": kind})
         for indicator in added[:3]:
             indicators.set_tiers(tenant, indicator, 1, [("10", "100"), ("20", "200")],
                                  {"signed_on": "2024-10-01", "effective_on": "2024-10-01",
@@ -177,7 +197,7 @@ def test_indicator_pages_are_flat(app, auth, count_sql):
         for month in (1, 4, 7, 10):
             period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2024, month, 1))
             reporting.enter_values(tenant, period, {
-                i.id: {"numerator": 15, "denominator": 100} for i in added
+                i.id: {"numerator": 15, "denominator": 100} for i in reporting.indicators_of(period)
             })  # fmt: skip
             reporting.submit(tenant, period)
             reporting.validate(tenant, period)

@@ -222,13 +222,14 @@ class EvidenceDocument(TenantScoped, TimestampMixin, Model):
     __table_args__ = (
         TenantScoped.child_of("reporting_period", "period_id"),
         TenantScoped.child_of("indicator", "indicator_id"),
+        TenantScoped.tenant_unique("stored_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(Integer, index=True)
     indicator_id: Mapped[int] = mapped_column(Integer, index=True)
     original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

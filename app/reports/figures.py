@@ -204,3 +204,28 @@ def money_figure(years: list[int], series: dict[str, list[int]], y_title: str) -
         **LAYOUT,
     )
     return json.loads(figure.to_json())
+
+
+def lines_figure(labels: list[str], series: dict[str, list[float | None]], y_title: str) -> dict:
+    """One line per series over ordered labels (periods); gaps where a value is missing."""
+    figure = go.Figure()
+    for column, (name, values) in enumerate(series.items()):
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                name=plain(name),
+                mode="lines+markers",
+                line={"width": 2, "color": PALETTE[column % len(PALETTE)]},
+                hovertemplate="%{x} : %{y}<extra>" + plain(name) + "</extra>",
+            )
+        )
+    figure.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        yaxis={"title": y_title, "rangemode": "tozero", "automargin": True},
+        xaxis={"type": "category"},
+        legend={"orientation": "h", "y": -0.25},
+        **LAYOUT,
+    )
+    return json.loads(figure.to_json())

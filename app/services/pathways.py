@@ -75,6 +75,13 @@ def outcomes(tenant: Tenant, pathway: Pathway) -> list[Indicator]:
     return list(db.session.scalars(query))
 
 
+@for_tenant
+def all_outcomes(tenant: Tenant) -> list[Indicator]:
+    """The outcome indicators of every pathway (one query)."""
+    query = select(Indicator).where(Indicator.pathway_id.is_not(None))
+    return list(db.session.scalars(query.order_by(Indicator.pathway_id, Indicator.code)))
+
+
 @dataclass(frozen=True)
 class OutcomeRow:
     period: ReportingPeriod

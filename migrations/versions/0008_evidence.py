@@ -58,7 +58,9 @@ def upgrade():
             name=op.f("fk_evidence_document_uploaded_by_id_user_account"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_document")),
-        sa.UniqueConstraint("stored_name", name=op.f("uq_evidence_document_stored_name")),
+        sa.UniqueConstraint(
+            "tenant_id", "stored_name", name=op.f("uq_evidence_document_tenant_id_stored_name")
+        ),
     )
     with op.batch_alter_table("evidence_document", schema=None) as batch_op:
         batch_op.create_index(
