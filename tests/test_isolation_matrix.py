@@ -163,6 +163,7 @@ def sample_values(world: World) -> dict:
         "filename": "css/app.css",
         "commune_code": NARBONNE,
         "mission": "acces_soins",
+        "name": "parcours",  # a table of the dashboard, as CSV
         **world.contract_ids,
     }
 
