@@ -20,6 +20,7 @@ from tests.factories import make_tenant, make_user
 
 REVIEW_ACT = ("/periodes/<", "/periods/<")  # the figures under review, for the reviewer
 SMALL_RATE = ("77,8", "7 / 9", "77.8")  # 7 out of 9
+SMALL_COUNT = (";7;", ";7\r\n")  # 7 patients included, in a CSV
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def world(app):
 
 
 def outside_views(app, ids):
-    values = {"tenant": "cpts-a", "region": "76", **ids}
+    values = {"tenant": "cpts-a", "region": "76", "name": "parcours", **ids}
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.rpartition(".")[0]
         if "GET" not in rule.methods or blueprint not in ("workspace", "api", "regional", "cpam"):
@@ -66,7 +67,7 @@ def test_no_outside_view_shows_a_small_count(app, auth, world, reader):
         if response.status_code != 200:
             continue
         body = response.get_data(as_text=True)
-        assert not any(text in body for text in SMALL_RATE), path
+        assert not any(text in body for text in SMALL_RATE + SMALL_COUNT), path
         assert '"numerator": 7' not in body and '"numerator":7' not in body, path
         walked += 1
     assert walked >= 15
@@ -87,3 +88,4 @@ def test_the_walk_would_see_the_figures_if_they_were_not_masked(app, auth, world
     auth.login("president@test.fr")
     bodies = [auth.client.get(path).get_data(as_text=True) for path in outside_views(app, world)]
     assert any(text in body for body in bodies for text in SMALL_RATE)
+    assert any(text in body for body in bodies for text in SMALL_COUNT)  # the pathways' CSV

@@ -3,7 +3,7 @@ from scratch, tiers as amendable contract terms, and the workflow's refusals."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -352,3 +352,23 @@ def test_the_pages_refuse_bad_input_in_french_naming_the_field_and_write_nothing
     assert "Un nombre entier positif ou nul est attendu" in values.get_data(as_text=True)
     with tenant_bound(tenant.id):
         assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 1  # 2024's
+
+
+def test_the_ars_sets_its_regions_reporting_delay(cpts, auth):
+    tenant, *_ = cpts
+    make_user("ars@test.fr", Role.ARS, region="76")
+    make_user("ars.bfc@test.fr", Role.ARS, region="27")
+    auth.login("ars.bfc@test.fr")
+    assert auth.client.post("/region/76/revue/delai", data={"delay": "5"}).status_code == 404
+    auth.logout()
+    auth.login("ars@test.fr")
+    refused = auth.client.post("/region/76/revue/delai", data={"delay": "365"},
+                               follow_redirects=True)  # fmt: skip
+    assert "entre 1 et 120" in refused.get_data(as_text=True)
+    assert auth.client.post("/region/76/revue/delai", data={"delay": "45"}).status_code == 302
+    assert "dues 45 jours après sa fin" in auth.client.get("/region/76/revue/").get_data(
+        as_text=True
+    )
+    with tenant_bound(tenant.id):
+        period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 1, 1))
+        assert period.due_on == date(2025, 3, 31) + timedelta(days=45)

@@ -12,8 +12,10 @@ from sqlalchemy import ColumnElement
 from app.rollups.reporting import review_queue
 
 
-def queue_page(scope: ColumnElement[bool], title: str, eyebrow: str):
+def queue_page(scope: ColumnElement[bool], title: str, eyebrow: str, delay: int | None = None):
+    """`delay`: the region's reporting delay, which its ARS may change here."""
     waiting, owed = review_queue(scope, date.today())
     return render_template(
-        "reviews/queue.html", title=title, eyebrow=eyebrow, waiting=waiting, owed=owed
-    )
+        "reviews/queue.html", title=title, eyebrow=eyebrow, waiting=waiting, owed=owed,
+        delay=delay,
+    )  # fmt: skip

@@ -45,3 +45,13 @@ class Commune(Model):
     epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"), index=True)
     population: Mapped[int] = mapped_column(Integer, default=0)
     postal_codes: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RegionSetting(Model):
+    """What an ARS sets for its region: the delay after a period's end before its values are
+    due (30 days unless set)."""
+
+    __tablename__ = "region_setting"
+
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    reporting_delay_days: Mapped[int] = mapped_column(Integer, default=30)

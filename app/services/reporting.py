@@ -30,15 +30,38 @@ from app.models.indicator import (
     PeriodStatus,
     ReportingPeriod,
 )
+from app.models.referential import RegionSetting
 from app.models.targets import Measure, Unit
 from app.services import audit
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
 
-DUE_DAYS = 30  # after the period's end (the regional setting of the roadmap will override it)
+DUE_DAYS = 30  # after the period's end, unless the region's ARS set another delay
 MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
 EDITABLE = (PeriodStatus.DRAFT, PeriodStatus.SENT_BACK)
 Snapshot = dict[str, list]  # indicator id (text: JSON keys) -> [numerator, denominator, reason]
+
+
+def due_delay(region_code: str) -> int:
+    """Days after a period's end before its values are due, in this region."""
+    setting = db.session.get(RegionSetting, region_code)
+    return setting.reporting_delay_days if setting else DUE_DAYS
+
+
+def set_due_delay(region_code: str, raw: object) -> int:
+    """The ARS's delay for its region (1 to 120 days); applies to the periods opened after."""
+    text = str(raw or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 120:
+        raise DomainError.on("delay", _l("Un nombre de jours entre 1 et 120."))
+    setting = db.session.get(RegionSetting, region_code) or RegionSetting(region_code=region_code)
+    before = setting.reporting_delay_days
+    setting.reporting_delay_days = int(text)
+    db.session.add(setting)
+    db.session.flush()
+    audit.record(
+        "reporting_delay_set", details={"region": region_code, "days": [before, int(text)]}
+    )
+    return int(text)
 
 
 def bounds(kind: PeriodKind, starts_on: date) -> tuple[date, date]:
@@ -58,8 +81,9 @@ def open_period(tenant: Tenant, kind: PeriodKind, starts_on: date) -> ReportingP
     existing = db.session.scalar(select(ReportingPeriod).filter_by(kind=kind, starts_on=starts))
     if existing is not None:
         return existing
+    delay = due_delay(tenant.region_code)
     period = ReportingPeriod(
-        kind=kind, starts_on=starts, ends_on=ends, due_on=ends + timedelta(days=DUE_DAYS)
+        kind=kind, starts_on=starts, ends_on=ends, due_on=ends + timedelta(days=delay)
     )
     db.session.add(period)
     db.session.flush()
