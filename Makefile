@@ -53,6 +53,7 @@ bench: serve-setup
 	$(PY) bench/pages.py
 	$(PY) bench/member_import.py
 	$(PY) bench/cpam_export.py
+	$(PY) bench/indicators.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -16,7 +16,7 @@ from app.models.user import Role
 from app.services import catalogue, pathways, reporting
 from app.services.indicators import add_indicator
 from app.tenants.context import tenant_bound
-from tests.factories import make_tenant, make_user
+from tests.factories import make_contract, make_tenant, make_user
 
 REVIEW_ACT = ("/periodes/<", "/periods/<")  # the figures under review, for the reviewer
 SMALL_RATE = ("77,8", "7 / 9", "77.8")  # 7 out of 9
@@ -27,10 +27,11 @@ SMALL_COUNT = (";7;", ";7\r\n")  # 7 patients included, in a CSV
 def world(app):
     catalogue.load_catalogue()
     tenant = make_tenant("cpts-a")
+    make_contract(tenant)  # signed 1 March 2024: Q4 2025 closes contract year 2 (earnings)
     with tenant_bound(tenant.id):
         share = add_indicator(tenant, {"template": "mt_16"})
         pathway = pathways.add_pathway(tenant, {"kind": "insuffisance_cardiaque"})
-        period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 1, 1))
+        period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 10, 1))
         values = {i.id: {"numerator": 7, "denominator": 9} for i in reporting.indicators_of(period)}
         for outcome in pathways.outcomes(tenant, pathway):
             if outcome.unit == "count":
@@ -71,6 +72,9 @@ def test_no_outside_view_shows_a_small_count(app, auth, world, reader):
         assert '"numerator": 7' not in body and '"numerator":7' not in body, path
         walked += 1
     assert walked >= 15
+    earned = auth.client.get("/api/v1/t/cpts-a/indicators/earnings").get_json()["data"]
+    share = next(r for r in earned if r["indicator"] == "mt_16" and r["year"] == 2)
+    assert share["measure"]["masked"] and share["measure"]["numerator"] is None
     page = auth.client.get(f"/t/cpts-a/parcours/{world['pathway_id']}").get_data(as_text=True)
     assert "moins de 11 (masqué)" in page
 
@@ -80,7 +84,9 @@ def test_the_cptss_own_users_see_their_figures(auth, world):
     page = auth.client.get(f"/t/cpts-a/parcours/{world['pathway_id']}").get_data(as_text=True)
     assert "7 / 9" in page and "masqué" not in page
     earned = auth.client.get("/api/v1/t/cpts-a/indicators/earnings").get_json()["data"]
-    assert all(not r["measure"] or not r["measure"]["masked"] for r in earned)
+    share = next(r for r in earned if r["indicator"] == "mt_16" and r["year"] == 2)
+    assert share["measure"] == {"numerator": 7, "denominator": 9, "missing_reason": None,
+                                "masked": False}  # fmt: skip
 
 
 def test_the_walk_would_see_the_figures_if_they_were_not_masked(app, auth, world):

@@ -124,3 +124,32 @@ class SendBackInputSchema(BaseSchema):
 
 class ReopenInputSchema(BaseSchema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class PathwaySchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(
+        metadata={"description": "insuffisance_cardiaque, diabete_type2, …, autre"}
+    )
+    name = fields.String()
+    started_on = fields.Date(allow_none=True)
+    professions = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    outcomes = fields.List(fields.String(), metadata={"description": "outcome indicator codes"})
+
+
+class OutcomeValueSchema(Schema):
+    indicator = fields.String()
+    measure = fields.Nested(MeasureSchema)
+
+
+class OutcomePeriodSchema(Schema):
+    period_id = fields.Integer()
+    kind = fields.Enum(PeriodKind, by_value=True)
+    starts_on = fields.Date()
+    status = fields.Enum(PeriodStatus, by_value=True)
+    values = fields.List(fields.Nested(OutcomeValueSchema))
+
+
+class PathwayDetailSchema(PathwaySchema):
+    periods = fields.List(fields.Nested(OutcomePeriodSchema))

@@ -1,5 +1,5 @@
-"""Indicators and reporting periods through the API: read them; open a period, enter values and
-submit with a write token of the CPTS; validate, send back with comments, reopen with a
+"""Indicators, reporting periods and pathways through the API: read them; open a period, enter
+values and submit with a write token of the CPTS; validate, send back with comments, reopen with a
 reviewer's write token (ARS of the region, CPAM of the department; reopening is the ARS's)."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
+from flask_login import current_user
 
+from app import privacy
 from app.blueprints.api.blueprint import tenant_api
 from app.extensions import db
 from app.models.indicator import ReportingPeriod
@@ -16,6 +18,8 @@ from app.schemas.envelope import envelope
 from app.schemas.indicator import (
     EarningSchema,
     IndicatorSchema,
+    PathwayDetailSchema,
+    PathwaySchema,
     PeriodInputSchema,
     ReopenInputSchema,
     ReportingPeriodDetailSchema,
@@ -23,11 +27,16 @@ from app.schemas.indicator import (
     SendBackInputSchema,
     ValuesInputSchema,
 )
-from app.security.permissions import Action, require
-from app.services import catalogue, reporting
+from app.security.permissions import Action, can, require
+from app.services import catalogue, pathways, reporting
 from app.services import indicators as service
 from app.services.convention import contract_of
 from app.tenants.resolver import current_tenant
+
+
+def _outside() -> bool:
+    """A reader outside the CPTS (ARS, CPAM): small counts are masked for them (app.privacy)."""
+    return not can(current_user, Action.READ_PEOPLE, current_tenant)
 
 
 @tenant_api.route("/indicators", methods=["GET"])
@@ -63,12 +72,13 @@ def variable_part():
     and how: the tier reached, the next one and what it would add. Read from outside the CPTS
     (ARS, CPAM), small counts are masked (`measure.masked`)."""
     rows = earnings(contract_of(current_tenant))
+    outside = _outside()
     return {
         "data": [
             {
                 "indicator": r.indicator.code,
                 "year": r.year.number,
-                "measure": r.measure,
+                "measure": privacy.measure(r.measure) if outside else r.measure,
                 "status": r.earning.status,
                 "amount_cents": r.earning.amount_cents,
                 "reached": r.earning.reached,
@@ -185,3 +195,40 @@ def reopen(data: dict, period_id: int):
     reporting.reopen(current_tenant, period, data["reason"])
     db.session.commit()
     return {"data": _detail(period)}
+
+
+def _pathway(pathway, outcomes) -> dict:
+    return {**vars_of(pathway), "outcomes": [i.code for i in outcomes]}
+
+
+@tenant_api.route("/pathways", methods=["GET"])
+@require(Action.READ)
+@tenant_api.response(200, envelope(PathwaySchema, many=True))
+def pathway_list():
+    """The CPTS's care pathways and the codes of their outcome indicators."""
+    outcomes = pathways.all_outcomes(current_tenant)
+    return {
+        "data": [
+            _pathway(p, [i for i in outcomes if i.pathway_id == p.id])
+            for p in pathways.pathways(current_tenant)
+        ]
+    }
+
+
+@tenant_api.route("/pathways/<id:pathway_id>", methods=["GET"])
+@require(Action.READ)
+@tenant_api.response(200, envelope(PathwayDetailSchema))
+def pathway_detail(pathway_id: int):
+    """A pathway and its outcomes period by period (small counts masked from outside)."""
+    found = pathways.get_pathway(current_tenant, pathway_id) or abort(404)
+    outcomes = pathways.outcomes(current_tenant, found)
+    outside = _outside()
+    periods = [
+        {"period_id": row.period.id, "kind": row.period.kind, "starts_on": row.period.starts_on,
+         "status": row.period.status,
+         "values": [{"indicator": i.code,
+                     "measure": privacy.measure(m) if outside else m}
+                    for i in outcomes if (m := row.measures.get(i.id)) is not None]}
+        for row in pathways.outcome_rows(current_tenant, outcomes)
+    ]  # fmt: skip
+    return {"data": {**_pathway(found, outcomes), "periods": periods}}
