@@ -148,6 +148,7 @@ SAMPLES = {
     "indicator_id": 1,
     "pathway_id": 1,
     "document_id": 1,
+    "template_id": 1,
 }
 
 

@@ -164,6 +164,7 @@ def sample_values(world: World) -> dict:
         "commune_code": NARBONNE,
         "mission": "acces_soins",
         "name": "parcours",  # a table of the dashboard, as CSV
+        "template_id": 1,
         **world.contract_ids,
     }
 

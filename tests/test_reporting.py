@@ -372,3 +372,30 @@ def test_the_ars_sets_its_regions_reporting_delay(cpts, auth):
     with tenant_bound(tenant.id):
         period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 1, 1))
         assert period.due_on == date(2025, 3, 31) + timedelta(days=45)
+
+
+def test_the_platform_admin_keeps_the_catalogue(app, auth):
+    catalogue.load_catalogue()
+    make_user("admin@test.fr", Role.ADMIN)
+    make_user("ars@test.fr", Role.ARS, region="76")
+    auth.login("ars@test.fr")
+    assert auth.client.get("/admin/indicateurs/").status_code in (403, 404)
+    auth.logout()
+    auth.login("admin@test.fr")
+    assert "Patients en ALD sans médecin traitant" in auth.client.get(
+        "/admin/indicateurs/").get_data(as_text=True)  # fmt: skip
+    data = {"code": "soins_palliatifs", "name": "Patients en soins palliatifs à domicile",
+            "mission": "parcours", "unit": "count", "direction": "higher", "period": "quarter",
+            "aggregation": "sum", "definition": "Patients suivis à domicile", "evidence": ""}  # fmt: skip
+    assert auth.client.post("/admin/indicateurs/", data=data).status_code == 302
+    twice = auth.client.post("/admin/indicateurs/", data=data)
+    assert twice.status_code == 400 and "déjà celui d" in twice.get_data(as_text=True)
+    template = next(t for t in catalogue.templates() if t.code == "soins_palliatifs")
+    url = f"/admin/indicateurs/{template.id}"
+    changed = auth.client.post(url, data={**data, "code": "autre_code", "unit": "percent"})
+    assert changed.status_code == 302
+    db.session.expire_all()
+    template = next(t for t in catalogue.templates() if t.name.startswith("Patients en soins"))
+    assert (template.code, template.unit) == ("soins_palliatifs", "percent")  # the code stays
+    bad = auth.client.post(url, data={**data, "unit": "litres"})
+    assert bad.status_code == 400 and "Choix invalide" in bad.get_data(as_text=True)

@@ -4,14 +4,19 @@ its definition, so the regional layer compares like with like."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models.aci import Mission
 from app.models.indicator import IndicatorTemplate, PeriodKind
 from app.models.targets import Aggregation, Direction, Unit
+from app.services import audit
+from app.services.indicators import definition as _definition
 
 CPAM = "Requête de la CPAM (données de l'assurance maladie)"
 
@@ -103,3 +108,30 @@ def templates() -> list[IndicatorTemplate]:
             select(IndicatorTemplate).order_by(IndicatorTemplate.mission, IndicatorTemplate.name)
         )
     )
+
+
+def get_template(template_id: int) -> IndicatorTemplate | None:
+    return db.session.get(IndicatorTemplate, template_id)
+
+
+def save_template(data: Mapping, template: IndicatorTemplate | None = None) -> IndicatorTemplate:
+    """Add a template (template=None) or change one; the code of a template never changes (the
+    CPTS's indicators made from it keep their definition)."""
+    errors: dict[str, list] = {}
+    fields = _definition(data, errors)
+    if template is not None:
+        fields.pop("code")
+        errors.pop("code", None)
+    elif db.session.scalar(select(IndicatorTemplate.id).filter_by(code=fields["code"])):
+        errors["code"] = [_l("Ce code est déjà celui d'un modèle.")]
+    if errors:
+        raise DomainError(errors)
+    created = template is None
+    template = template or IndicatorTemplate()
+    for name, value in fields.items():
+        setattr(template, name, value)
+    db.session.add(template)
+    db.session.flush()
+    action = "indicator_template_added" if created else "indicator_template_changed"
+    audit.record(action, obj=template, details={"code": template.code})
+    return template

@@ -50,7 +50,7 @@ def add_indicator(tenant: Tenant, data: Mapping) -> Indicator:
             if not INDICATOR_CODE.fullmatch(fields["code"]):
                 errors["code"] = [CODE_FORMAT]
     else:
-        fields = _definition(data, errors)
+        fields = definition(data, errors)
     fields["baseline"] = _baseline(data.get("baseline"), errors)
     code = fields.get("code")
     if code and db.session.scalar(select(Indicator.id).filter_by(code=code)) is not None:
@@ -64,7 +64,8 @@ def add_indicator(tenant: Tenant, data: Mapping) -> Indicator:
     return indicator
 
 
-def _definition(data: Mapping, errors: dict) -> dict:
+def definition(data: Mapping, errors: dict) -> dict:
+    """A definition typed in a form (code, name, mission, unit, ...), its errors by field."""
     fields: dict = {}
     code = str(data.get("code") or "").strip().lower()
     if not INDICATOR_CODE.fullmatch(code):

@@ -1,11 +1,21 @@
-"""Platform administration: every tenant of the platform."""
+"""Platform administration: every tenant of the platform, the catalogue of indicator templates."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from app.blueprints import scoped_blueprint
+from app.domain import DomainError
+from app.extensions import db
+from app.models.aci import MISSION_LABELS
+from app.models.indicator import PERIOD_LABELS
+from app.models.targets import DIRECTION_LABELS, UNIT_LABELS, Aggregation
 from app.reports.regional import tenant_rows, tenants_where
+from app.services import catalogue
+
+DEFINITION_LABELS = {"mission": MISSION_LABELS, "unit": UNIT_LABELS, "direction": DIRECTION_LABELS,
+                     "period": PERIOD_LABELS, "aggregation": {a: a.value for a in Aggregation}}  # fmt: skip
 
 bp = scoped_blueprint("admin", __name__, "admin", url_prefix="/admin")
 
@@ -15,3 +25,56 @@ def tenants():
     rows = tenant_rows(tenants_where())
     regions = sorted({row.tenant.region for row in rows}, key=lambda region: region.name)
     return render_template("admin/tenants.html", rows=rows, regions=regions)
+
+
+def _catalogue_page(template=None, errors: dict | None = None, status: int = 200):
+    return render_template(
+        "admin/catalogue.html",
+        templates=catalogue.templates(),
+        editing=template,
+        labels=DEFINITION_LABELS,
+        errors=errors or {},
+        form=request.form if errors else ({} if template is None else _values(template)),
+    ), status  # fmt: skip
+
+
+def _values(template) -> dict:
+    return {
+        "code": template.code, "name": template.name, "mission": template.mission.value,
+        "unit": template.unit.value, "direction": template.direction.value,
+        "period": template.period.value, "aggregation": template.aggregation.value,
+        "definition": template.definition, "evidence": template.evidence,
+    }  # fmt: skip
+
+
+@bp.get("/indicateurs/")
+def indicator_catalogue():
+    """The catalogue of indicator templates: what the CPTS's indicators are compared on."""
+    return _catalogue_page()
+
+
+@bp.post("/indicateurs/")
+def add_indicator_template():
+    try:
+        template = catalogue.save_template(request.form)
+    except DomainError as error:
+        db.session.rollback()
+        return _catalogue_page(None, error.messages(), 400)
+    db.session.commit()
+    flash(gettext("Modèle « %(name)s » ajouté au catalogue.", name=template.name), "success")
+    return redirect(url_for("admin.indicator_catalogue"))
+
+
+@bp.route("/indicateurs/<id:template_id>", methods=["GET", "POST"])
+def edit_indicator_template(template_id: int):
+    template = catalogue.get_template(template_id) or abort(404)
+    if request.method == "POST":
+        try:
+            catalogue.save_template(request.form, template)
+        except DomainError as error:
+            db.session.rollback()
+            return _catalogue_page(template, error.messages(), 400)
+        db.session.commit()
+        flash(gettext("Modèle « %(name)s » modifié.", name=template.name), "success")
+        return redirect(url_for("admin.indicator_catalogue"))
+    return _catalogue_page(template)
