@@ -15,7 +15,7 @@ from app.models.member import Member
 from app.models.territory import TerritoryCommune
 from app.models.user import Role, RoleGrant, User
 from app.reports.conventions import convention_rows
-from app.reports.earnings import earnings
+from app.services.earnings import earnings
 from app.reports.members import active_member_count
 from app.rollups.conventions import contract_records
 from app.rollups.territory import overlaps

@@ -209,7 +209,7 @@ def test_the_variable_part_earned_against_hand_computation(cpts):
     """Signed 1 March 2024: contract year 1 runs to 28 February 2025; its quarters are those of
     2024. ALD patients without a médecin traitant (a stock: the last quarter counts) were 80 at
     the end of 2024: tier "≤ 100" → €6,000, and 30 fewer would have reached "≤ 50" (+€3,000)."""
-    from app.reports.earnings import earnings
+    from app.services.earnings import earnings
 
     tenant, ald, share = cpts
     make_contract(tenant)
@@ -245,6 +245,15 @@ def test_the_variable_part_earned_against_hand_computation(cpts):
         assert (ald_1.earning.gap, ald_1.earning.more_cents) == (30, 300_000)
         assert rows["mt_16", 1].earning.status == "no_target"
         assert rows["mt_ald", 2].earning.status == "no_target"  # no tier for year 2
+
+        # The year's values are all there: the access mission's variable part for year 1 is
+        # settled at €6,000 and the schedule makes it due at the anniversary.
+        due = {d.key: d.amount for d in convention.contract_of(tenant).schedule}
+        assert due["variable:acces_soins:1"] == 600_000
+        assert due["variable:acces_soins:2"] is None  # still waiting for its yearly review
+        reporting.reopen(tenant, q4, "Erreur de requête")
+        due = {d.key: d.amount for d in convention.contract_of(tenant).schedule}
+        assert due["variable:acces_soins:1"] is None  # no longer settled
 
 
 def test_the_referential_command_adds_the_catalogue(app):

@@ -111,6 +111,8 @@ class ContractRecord:
     amendments: tuple[AmendmentRecord, ...] = ()
     progress: Mapping[Mission, tuple[date | None, date | None]] = field(default_factory=dict)
     receipts: tuple[Receipt, ...] = ()
+    # Variable parts settled by the validated values: (mission, contract year) -> cents
+    variable: Mapping[tuple[Mission, int], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -355,8 +357,9 @@ class Contract:
                                        year.number, started, advance, mission))  # fmt: skip
             dues.append(DuePayment(f"balance:{m}:{year.number}", DueKind.BALANCE, year.number,
                                    year.end, earned - advance, mission))  # fmt: skip
+            settled = self.record.variable.get((mission, year.number))
             dues.append(DuePayment(f"variable:{m}:{year.number}", DueKind.VARIABLE, year.number,
-                                   year.end, None, mission))  # fmt: skip
+                                   year.end, settled, mission))  # fmt: skip
             if year.number < len(self.years):
                 following = year.number + 1
                 amount = terms.fixed(mission, following) * 75 // 100

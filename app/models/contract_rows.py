@@ -17,6 +17,7 @@ from app.models.convention import (
     Convention,
     ConventionTerm,
     ReceivedPayment,
+    VariableEarned,
 )
 from app.models.project import STEP_FIELDS, HealthProject, MissionProgress
 from app.tenants.models import Tenant
@@ -61,7 +62,8 @@ def _of(model, *columns, criteria: ColumnElement[bool], order=()) -> Select:
 
 
 def details(criteria: ColumnElement[bool]) -> dict[str, Select]:
-    """The CPTS's many rows: amendments with their changes, terms, mission progress, receipts."""
+    """The CPTS's many rows: amendments with their changes, terms, mission progress, receipts,
+    variable parts settled."""
     changes = (AmendmentChange.amendment_id == Amendment.id) & (
         AmendmentChange.tenant_id == Amendment.tenant_id
     )
@@ -79,6 +81,10 @@ def details(criteria: ColumnElement[bool]) -> dict[str, Select]:
             ReceivedPayment, ReceivedPayment.received_on, ReceivedPayment.amount_cents,
             ReceivedPayment.due_key, ReceivedPayment.note, ReceivedPayment.id, criteria=criteria,
             order=(ReceivedPayment.received_on, ReceivedPayment.id),
+        ),
+        "variable": _of(
+            VariableEarned, VariableEarned.mission, VariableEarned.year,
+            VariableEarned.amount_cents, criteria=criteria,
         ),
     }  # fmt: skip
 
@@ -118,5 +124,6 @@ def record_of(head, rows: dict[str, list]) -> tuple[Tenant, ContractRecord]:
         amendments=amendments,
         progress={Mission(m): (s, d) for _t, m, s, d in rows.get("progress", [])},
         receipts=tuple(Receipt(*r[1:]) for r in rows.get("receipts", [])),
+        variable={(Mission(m), y): a for _t, m, y, a in rows.get("variable", [])},
     )
     return tenant, record

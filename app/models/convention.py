@@ -19,8 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.columns import TimestampMixin
+from app.columns import TimestampMixin, enum_column
 from app.extensions import Model
+from app.models.aci import Mission
 from app.tenants.scoped import TenantScoped
 
 IMMUTABLE_TABLES = ("amendment", "amendment_change")
@@ -127,6 +128,19 @@ class ReceivedPayment(TenantScoped, TimestampMixin, Model):
     due_key: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class VariableEarned(TenantScoped, Model):
+    """A mission's variable part for a contract year, once the year's validated values settle
+    it (app.services.earnings): what the schedule makes due at the year's anniversary."""
+
+    __tablename__ = "variable_earned"
+    __table_args__ = (TenantScoped.tenant_unique("mission", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission: Mapped[Mission] = mapped_column(enum_column(Mission, 40))
+    year: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Integer)
 
 
 class ImmutableError(RuntimeError):

@@ -42,6 +42,7 @@ class PeriodKind(enum.StrEnum):
     YEAR = "year"
 
 
+MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}  # a period's length
 PERIOD_LABELS = {
     PeriodKind.MONTH: N_("mensuelle"),
     PeriodKind.QUARTER: N_("trimestrielle"),

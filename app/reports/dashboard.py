@@ -11,9 +11,9 @@ from flask_babel import gettext
 from app.models.contract import Contract
 from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS, PeriodStatus
 from app.models.targets import ordered
-from app.reports.earnings import IndicatorYear
 from app.reports.indicators import period_label
 from app.services import pathways, reporting
+from app.services.earnings import IndicatorYear
 from app.services.pathways import INCLUDED
 from app.tenants.models import Tenant
 

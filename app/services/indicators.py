@@ -18,7 +18,7 @@ from app.models.aci import INDICATOR_CODE, MAX_YEARS, Mission, format_term
 from app.models.indicator import Indicator, IndicatorTemplate, PeriodKind
 from app.models.targets import Aggregation, Direction, Tier, Unit, ordered
 from app.schemas.convention import euros_to_cents
-from app.services import audit, convention
+from app.services import audit, convention, earnings
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
 
@@ -168,6 +168,7 @@ def set_tiers(
             "starts_on": record.starts_on.isoformat() if record.starts_on else None,
             "terms": {**kept, **tiers},
         })  # fmt: skip
+        earnings.settle(tenant)
         return
     current = contract.terms_on(date.max)
     before = [k for k in current.values if k.startswith(prefix)]
@@ -175,6 +176,7 @@ def set_tiers(
         raise DomainError.on("tiers", _l("Un avenant ne retire pas de palier : donnez-en au "
                                          "moins %(n)s.", n=len(before)))  # fmt: skip
     convention.record_amendment(tenant, {**(amendment or {}), "changes": tiers})
+    earnings.settle(tenant)
 
 
 @for_tenant

@@ -22,6 +22,7 @@ from app.domain import DomainError
 from app.extensions import db
 from app.identifiers import patient_detail_problem
 from app.models.indicator import (
+    MONTHS,
     Indicator,
     IndicatorValue,
     PeriodAction,
@@ -32,12 +33,11 @@ from app.models.indicator import (
 )
 from app.models.referential import RegionSetting
 from app.models.targets import Measure, Unit
-from app.services import audit
+from app.services import audit, earnings
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
 
 DUE_DAYS = 30  # after the period's end, unless the region's ARS set another delay
-MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
 EDITABLE = (PeriodStatus.DRAFT, PeriodStatus.SENT_BACK)
 Snapshot = dict[str, list]  # indicator id (text: JSON keys) -> [numerator, denominator, reason]
 
@@ -240,7 +240,9 @@ def validate(tenant: Tenant, period: ReportingPeriod, at: datetime | None = None
     _require(period, PeriodStatus.SUBMITTED)
     period.status = PeriodStatus.VALIDATED
     period.validated_at = at or utcnow()
-    return _event(period, PeriodAction.VALIDATE, at)
+    event = _event(period, PeriodAction.VALIDATE, at)
+    earnings.settle(tenant)  # the variable part of a year whose values are now all there
+    return event
 
 
 @for_tenant
@@ -275,7 +277,9 @@ def reopen(tenant: Tenant, period: ReportingPeriod, reason: str) -> PeriodEvent:
         raise DomainError.on("reason", _l("Indiquez pourquoi la période est rouverte."))
     period.status = PeriodStatus.SENT_BACK
     period.validated_at = None
-    return _event(period, PeriodAction.REOPEN, None, reason=reason)
+    event = _event(period, PeriodAction.REOPEN, None, reason=reason)
+    earnings.settle(tenant)  # a year that loses a validated value is no longer settled
+    return event
 
 
 def trail(period: ReportingPeriod) -> list[PeriodEvent]:

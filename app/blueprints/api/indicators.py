@@ -13,7 +13,6 @@ from app import privacy
 from app.blueprints.api.blueprint import tenant_api
 from app.extensions import db
 from app.models.indicator import ReportingPeriod
-from app.reports.earnings import earnings
 from app.schemas.envelope import envelope
 from app.schemas.indicator import (
     EarningSchema,
@@ -31,6 +30,7 @@ from app.security.permissions import Action, can, require
 from app.services import catalogue, pathways, reporting
 from app.services import indicators as service
 from app.services.convention import contract_of
+from app.services.earnings import earnings
 from app.tenants.resolver import current_tenant
 
 

@@ -20,7 +20,6 @@ from app.reports.dashboard import (
     pathway_table,
     variable_table,
 )
-from app.reports.earnings import earnings
 from app.reports.figures import growth_figure, growth_table, lines_figure, money_figure
 from app.reports.members import first_join, membership_growth
 from app.reports.tenant import tenant_facts
@@ -28,6 +27,7 @@ from app.schemas.member import PROFESSION_LABELS
 from app.security.permissions import Action, require
 from app.services import audit
 from app.services.convention import contract_of
+from app.services.earnings import earnings
 from app.tenants.resolver import current_tenant
 
 

@@ -16,11 +16,11 @@ from app.extensions import db
 from app.models.aci import MAX_TIERS, MISSION_LABELS
 from app.models.indicator import PERIOD_LABELS, PeriodKind
 from app.models.targets import DIRECTION_LABELS, UNIT_LABELS, Aggregation
-from app.reports.earnings import earnings
 from app.security.permissions import Action, require
 from app.services import catalogue, reporting
 from app.services import indicators as service
 from app.services.convention import contract_of
+from app.services.earnings import earnings
 from app.tenants.resolver import current_tenant
 
 # Messages shown beside their input; the others go in the notice on top.

@@ -1,6 +1,7 @@
 """The variable part a CPTS earned: for each indicator and contract year, the year's validated
 value against the tiers in force at the year's end, and how each euro was earned (three
-queries whatever the number of indicators, periods and values)."""
+queries whatever the number of indicators, periods and values); and, once a year's values are
+all validated, the mission's variable part settled, which the convention's schedule makes due."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.aci import Mission
 from app.models.contract import Contract, ContractYear
+from app.models.convention import VariableEarned
 from app.models.indicator import (
+    MONTHS,
     Indicator,
     IndicatorValue,
     PeriodKind,
     PeriodStatus,
     ReportingPeriod,
 )
-from app.models.targets import Earning, Measure, earning, year_measure
-from app.services.reporting import MONTHS
+from app.models.targets import Earning, EarningStatus, Measure, earning, year_measure
+from app.services.convention import contract_of
+from app.tenants.context import for_tenant
+from app.tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -85,3 +91,36 @@ def earnings(contract: Contract) -> list[IndicatorYear]:
                 )
             )
     return rows
+
+
+def settled(rows: list[IndicatorYear]) -> dict[tuple[Mission, int], int]:
+    """The variable part of each mission and contract year whose every indicator with tiers has
+    its year's value (a tier reached, or none): the sum they earned. A year still waiting for a
+    value is not settled."""
+    found: dict[tuple[Mission, int], list[IndicatorYear]] = {}
+    for row in rows:
+        if row.earning.status is not EarningStatus.NO_TARGET:
+            found.setdefault((row.indicator.mission, row.year.number), []).append(row)
+    return {
+        key: sum(r.earning.amount_cents for r in of_year)
+        for key, of_year in found.items()
+        if all(r.earning.status is not EarningStatus.PENDING for r in of_year)
+    }
+
+
+@for_tenant
+def settle(tenant: Tenant) -> dict[tuple[Mission, int], int]:
+    """Bring the variable parts the schedule makes due in line with the validated values (after
+    a validation, a reopening, a change of tiers)."""
+    wanted = settled(earnings(contract_of(tenant)))
+    stored = {(v.mission, v.year): v for v in db.session.scalars(select(VariableEarned))}
+    for key, row in stored.items():
+        if key not in wanted:
+            db.session.delete(row)
+        elif row.amount_cents != wanted[key]:
+            row.amount_cents = wanted[key]
+    for (mission, year), amount in wanted.items():
+        if (mission, year) not in stored:
+            db.session.add(VariableEarned(mission=mission, year=year, amount_cents=amount))
+    db.session.flush()
+    return wanted
