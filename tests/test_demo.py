@@ -15,13 +15,13 @@ from app.models.member import Member
 from app.models.territory import TerritoryCommune
 from app.models.user import Role, RoleGrant, User
 from app.reports.conventions import convention_rows
-from app.services.earnings import earnings
 from app.reports.members import active_member_count
 from app.rollups.conventions import contract_records
 from app.rollups.territory import overlaps
 from app.security.passwords import verify_password
 from app.services import reporting
 from app.services.convention import contract_of
+from app.services.earnings import earnings
 from app.services.users import find_user
 from app.tenants.context import tenant_bound, unscoped
 from app.tenants.models import Stage, Tenant
