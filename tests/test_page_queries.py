@@ -33,11 +33,11 @@ from tests.factories import (
 CEILINGS = {
     # membership growth (2), the contract (5), the territory and its overlaps, the dashboard's
     # variable part (3), pathways (2 to 4) and reporting calendar (1)
-    "/t/cpts-0/": 17,
+    "/t/cpts-0/": 18,
     "/t/cpts-0/utilisateurs": 6,
     "/region/76/": 10,
     "/admin/": 6,
-    "/cpam/": 9,
+    "/cpam/": 10,
     "/api/v1/t/cpts-0/": 9,  # with the token's check and its counted use
 }
 COMMUNES = (NARBONNE, AGDE, NIMES, BESANCON)
@@ -71,7 +71,7 @@ def test_page_statement_count_is_bounded_and_flat(app, auth, count_sql, path):
 
 
 MEMBER_CEILINGS = {
-    "/t/cpts-0/": 16,
+    "/t/cpts-0/": 17,
     "/t/cpts-0/membres/": 7,
     "/t/cpts-0/membres/?statut=all&tri=-joined_on&q=nom&hors_territoire=1": 6,
     "/t/cpts-0/membres/{member}": 6,
@@ -109,12 +109,12 @@ CONTRACT_CEILINGS = {
     "/t/cpts-0/convention/termes": 11,
     "/t/cpts-0/prevention/": 7,
     "/cpam/": 13,
-    "/cpam/conventions/export?format=csv": 12,
-    "/cpam/conventions/export?format=xlsx": 12,
-    "/cpam/conventions/export?format=json": 12,
+    "/cpam/conventions/export?format=csv": 13,
+    "/cpam/conventions/export?format=xlsx": 13,
+    "/cpam/conventions/export?format=json": 13,
     "/region/76/": 10,
     "/region/76/conventions/": 13,
-    "/region/76/conventions/export?format=csv": 13,
+    "/region/76/conventions/export?format=csv": 14,
     "/api/v1/tenants": 10,
     "/api/v1/conventions": 12,
     "/api/v1/t/cpts-0/convention": 14,
@@ -162,12 +162,12 @@ def test_contract_pages_exports_and_api_are_flat(app, auth, count_sql):
 
 
 INDICATOR_CEILINGS = {
-    "/t/cpts-0/indicateurs/": 14,
+    "/t/cpts-0/indicateurs/": 15,
     "/t/cpts-0/indicateurs/periodes/1": 9,
-    "/t/cpts-0/": 20,
+    "/t/cpts-0/": 21,
     "/t/cpts-0/parcours/": 4,
     "/t/cpts-0/parcours/1": 7,
-    "/t/cpts-0/tableau-de-bord/parcours.csv": 19,
+    "/t/cpts-0/tableau-de-bord/parcours.csv": 20,
 }
 
 

@@ -16,7 +16,7 @@ import click
 from sqlalchemy import select
 
 from app.demo.catalogue import ACCOUNTS, ALL_CPTS, DOMAIN, PASSWORD, DemoAccount, DemoCpts
-from app.demo.contracts import CHOSEN, catalogue, sync_contract
+from app.demo.contracts import CHOSEN, catalogue, sync_contract, sync_payments
 from app.demo.indicators import sync_indicators
 from app.demo.people import DemoMember, generate_members
 from app.domain import DomainError
@@ -62,6 +62,8 @@ def load_demo() -> list[str]:
             if cpts.slug in contracts:
                 sync_contract(tenant, contracts[cpts.slug], date.today())
             sync_indicators(tenant, date.today())
+            if cpts.slug in contracts:
+                sync_payments(tenant, contracts[cpts.slug], date.today())
         lines.append(CHOSEN)
         lines += ["", f"Comptes de démonstration (mot de passe commun : {PASSWORD})"]
         lines += [_load_account(account, presidents) for account in ACCOUNTS]

@@ -341,6 +341,11 @@ def sync_contract(tenant: Tenant, spec: DemoContract, today: date) -> None:
         project.save_progress(tenant, mission, dates)
     _sync_actions(tenant, spec.actions)
     _sync_prevention(tenant, spec.prevention)
+
+
+@for_tenant
+def sync_payments(tenant: Tenant, spec: DemoContract, today: date) -> None:
+    """After the indicators (their validated values settle the variable parts due)."""
     if spec.signed_on is not None:
         _sync_payments(tenant, spec, today)
 
