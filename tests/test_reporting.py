@@ -375,9 +375,9 @@ def test_the_ars_sets_its_regions_reporting_delay(cpts, auth):
                                follow_redirects=True)  # fmt: skip
     assert "entre 1 et 120" in refused.get_data(as_text=True)
     assert auth.client.post("/region/76/revue/delai", data={"delay": "45"}).status_code == 302
-    assert "dues 45 jours après sa fin" in auth.client.get("/region/76/revue/").get_data(
-        as_text=True
-    )
+    page = auth.client.get("/region/76/revue/").get_data(as_text=True)
+    assert "dues 45 jours après sa fin" in page
+    assert "<title>Revue des indicateurs · Observatoire CPTS</title>" in page  # the title alone
     with tenant_bound(tenant.id):
         period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 1, 1))
         assert period.due_on == date(2025, 3, 31) + timedelta(days=45)
