@@ -1,4 +1,5 @@
-"""`flask demo load`: the five CPTS of the seed articles and a few fictitious ones (idempotent)."""
+"""`flask demo load`: the five CPTS of the seed articles and a few fictitious ones (idempotent);
+`flask demo national`: a national-scale data set for benchmarks (idempotent too)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.demo import load_demo
+from app.demo.national import load_national
 
 group = AppGroup("demo", help="Données de démonstration.")
 
@@ -21,4 +23,28 @@ def load(force: bool) -> None:
             "Refusé (ajoutez --force pour passer outre)."
         )
     for line in load_demo():
+        click.echo(line)
+
+
+@group.command("national")
+@click.option(
+    "--cptss",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 1300),
+    help="Nombre de CPTS fictives, chacune sur un EPCI réel.",
+)
+@click.option(
+    "--members",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 2000),
+    help="Nombre moyen de membres par CPTS.",
+)
+def national(cptss: int, members: int) -> None:
+    """Fill the database with fictitious CPTS on real territories of every region, their
+    members and conventions (benchmarks, evaluation). Refused in production."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("APP_ENV=production : données fictives refusées.")
+    for line in load_national(cptss, members):
         click.echo(line)

@@ -102,3 +102,9 @@ def region_overlaps(region_code: str) -> list[SharedCommune]:
 def overlaps(tenant: Tenant) -> list[Overlap]:
     """Communes of this CPTS's territory that another CPTS also claims."""
     return overlaps_for_codes(territory_codes(tenant), exclude_tenant_id=tenant.id)
+
+
+def claimed_communes() -> set[str]:
+    """Every commune some CPTS's territory holds (the national data set leaves them out)."""
+    with unscoped("communes already in a CPTS's territory"):
+        return set(db.session.scalars(select(TerritoryCommune.commune_code).distinct()))

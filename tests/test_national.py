@@ -1,0 +1,52 @@
+"""The national data set: fictitious CPTS on real EPCIs, in turn from every region, with their
+members and conventions, written through the tenancy rules; idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.demo.national import SLUG
+from app.extensions import db
+from app.models.member import Member
+from app.models.referential import Commune
+from app.services.convention import contract_record
+from app.services.territory import territory_of
+from app.tenants.context import tenant_bound
+from app.tenants.models import Tenant
+from tests.factories import NARBONNE, make_tenant
+
+
+def test_a_small_national_data_set(app, runner):
+    seed = make_tenant("cpts-a", (NARBONNE,))  # its commune is left to it
+    result = runner.invoke(args=["demo", "national", "--cptss", "6", "--members", "20"])
+    assert result.exit_code == 0, result.output
+    assert "6 CPTS nationales créées" in result.output
+    tenants = list(db.session.scalars(select(Tenant).where(Tenant.slug.startswith(SLUG))))
+    assert len(tenants) == 6 and len({t.region_code for t in tenants}) == 6  # one per region
+    signed = 0
+    for tenant in tenants:
+        with tenant_bound(tenant.id):
+            communes = territory_of(tenant)
+            members = db.session.scalar(select(func.count()).select_from(Member))
+            signed += contract_record(tenant).signed_on is not None
+        epci = tenant.slug.removeprefix(SLUG)
+        same_epci = db.session.scalars(
+            select(Commune.code).where(Commune.epci_siren == epci,
+                                       Commune.region_code == tenant.region_code)
+        ).all()  # fmt: skip
+        assert sorted(c.code for c in communes) == sorted(same_epci)
+        assert NARBONNE not in {c.code for c in communes}
+        assert 10 <= members <= 30 and tenant.fictitious
+    assert 1 <= signed <= 6
+    again = runner.invoke(args=["demo", "national", "--cptss", "6", "--members", "20"])
+    assert "0 CPTS nationales créées (6 déjà là)" in again.output
+    assert seed.id is not None
+
+
+def test_the_data_set_is_refused_in_production(app, runner):
+    app.config["APP_ENV"] = "production"
+    try:
+        result = runner.invoke(args=["demo", "national", "--cptss", "2"])
+    finally:
+        app.config["APP_ENV"] = "development"
+    assert result.exit_code != 0 and "production" in result.output
