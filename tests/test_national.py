@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.demo.national import SLUG
+from app.demo.national import SLUG, load_national, territories
 from app.extensions import db
 from app.models.member import Member
 from app.models.referential import Commune
@@ -50,3 +50,12 @@ def test_the_data_set_is_refused_in_production(app, runner):
     finally:
         app.config["APP_ENV"] = "development"
     assert result.exit_code != 0 and "production" in result.output
+
+
+def test_a_name_already_taken_gets_the_epcis_siren(app):
+    """EPCIs of different regions may share a name; CPTS names are unique."""
+    epci, _communes = territories(1, set())[0]
+    make_tenant("cpts-homonyme", (NARBONNE,), name=f"CPTS nationale {epci.name}")
+    assert "1 CPTS nationales créées" in load_national(1, 5)[0]
+    created = db.session.scalar(select(Tenant).where(Tenant.slug == f"{SLUG}{epci.siren}"))
+    assert created.name == f"CPTS nationale {epci.name} ({epci.siren})"

@@ -67,6 +67,7 @@ def load_national(count: int = 1000, members: int = 150, seed: int = 2026) -> li
     """Create what is missing of the national data set; return the lines to print."""
     started = time.perf_counter()
     known = set(db.session.scalars(select(Tenant.slug).where(Tenant.slug.startswith(SLUG))))
+    names = set(db.session.scalars(select(Tenant.name)))  # unique: EPCIs may share a name
     created = 0
     member_rows = 0
     for number, (epci, communes) in enumerate(territories(count, known), start=1):
@@ -74,8 +75,11 @@ def load_national(count: int = 1000, members: int = 150, seed: int = 2026) -> li
         if slug in known:
             continue
         rng = random.Random(f"{seed}-{epci.siren}")
+        name = f"CPTS nationale {epci.name}"[:180]
+        name = f"{name} ({epci.siren})" if name in names else name
+        names.add(name)
         tenant = create_tenant(
-            {"slug": slug, "name": f"CPTS nationale {epci.name}"[:200], "fictitious": True,
+            {"slug": slug, "name": name, "fictitious": True,
              "declared_stage": rng.choice([Stage.EMERGENCE, Stage.LETTER_OF_INTENT,
                                            Stage.PROJECT_SUBMITTED])},
             communes,
