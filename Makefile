@@ -54,6 +54,7 @@ bench: serve-setup
 	$(PY) bench/member_import.py
 	$(PY) bench/cpam_export.py
 	$(PY) bench/indicators.py
+	$(PY) bench/regional.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
