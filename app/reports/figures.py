@@ -229,3 +229,29 @@ def lines_figure(labels: list[str], series: dict[str, list[float | None]], y_tit
         **LAYOUT,
     )
     return json.loads(figure.to_json())
+
+
+def peers_figure(values: list[float | None], own: list[bool], median: float | None,
+                 x_title: str, own_label: str, median_label: str) -> dict:  # fmt: skip
+    """Anonymous bars, the CPTS's own in colour, the regional median as a line."""
+    shown = [(v, o) for v, o in zip(values, own, strict=True) if v is not None]
+    figure = go.Figure(
+        go.Bar(
+            x=list(range(1, len(shown) + 1)),
+            y=[v for v, _ in shown],
+            marker_color=[PALETTE[2] if o else "#c7ccd6" for _, o in shown],
+            hovertemplate="%{y}<extra></extra>",
+        )
+    )
+    if median is not None:
+        figure.add_hline(y=median, line_dash="dash", line_color=PALETTE[0],
+                         annotation_text=plain(f"{median_label} : {median}"))  # fmt: skip
+    figure.update_layout(
+        height=280,
+        margin={"l": 10, "r": 10, "t": 20, "b": 30},
+        yaxis={"title": x_title, "rangemode": "tozero", "automargin": True},
+        xaxis={"showticklabels": False, "title": plain(own_label)},
+        showlegend=False,
+        **LAYOUT,
+    )
+    return json.loads(figure.to_json())

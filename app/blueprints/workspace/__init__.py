@@ -14,6 +14,7 @@ from app.blueprints.workspace import (  # noqa: F401  (routes)
     member_import,
     members,
     pathways,
+    peers,
     periods,
     prevention,
     project,

@@ -26,6 +26,7 @@ TABS = (
     ("workspace.prevention", _l("Prévention"), Action.READ),
     ("workspace.indicators", _l("Indicateurs"), Action.READ),
     ("workspace.pathways", _l("Parcours"), Action.READ),
+    ("workspace.peers", _l("Comparaison"), Action.READ),
     ("workspace.audit_trail", _l("Journal"), Action.AUDIT),
     ("workspace.user_list", _l("Utilisateurs"), Action.MANAGE_USERS),
 )
