@@ -233,7 +233,8 @@ def lines_figure(labels: list[str], series: dict[str, list[float | None]], y_tit
 
 def peers_figure(values: list[float | None], own: list[bool], median: float | None,
                  x_title: str, own_label: str, median_label: str) -> dict:  # fmt: skip
-    """Anonymous bars, the CPTS's own in colour, the regional median as a line."""
+    """Anonymous bars, the CPTS's own in colour, the regional median as a line (its label says
+    the figure, in the reader's number format)."""
     shown = [(v, o) for v, o in zip(values, own, strict=True) if v is not None]
     figure = go.Figure(
         go.Bar(
@@ -245,7 +246,7 @@ def peers_figure(values: list[float | None], own: list[bool], median: float | No
     )
     if median is not None:
         figure.add_hline(y=median, line_dash="dash", line_color=PALETTE[0],
-                         annotation_text=plain(f"{median_label} : {median}"))  # fmt: skip
+                         annotation_text=plain(median_label))  # fmt: skip
     figure.update_layout(
         height=280,
         margin={"l": 10, "r": 10, "t": 20, "b": 30},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 
 from app.blueprints.downloads import download
 from app.blueprints.workspace.blueprint import bp
@@ -26,7 +26,7 @@ def peers():
         [p.per_10k for p in found.rows], [p.own for p in found.rows], found.median_per_10k,
         gettext("Membres pour 10 000 habitants"),
         gettext("Les CPTS de la région, anonymes ; la vôtre en couleur"),
-        gettext("Médiane régionale"),
+        gettext("Médiane régionale : %(m)s", m=format_decimal(found.median_per_10k or 0)),
     )  # fmt: skip
     return render_template("workspace/peers.html", tenant=current_tenant, peers=found,
                            chart=figure)  # fmt: skip
