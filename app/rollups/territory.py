@@ -108,3 +108,20 @@ def claimed_communes() -> set[str]:
     """Every commune some CPTS's territory holds (the national data set leaves them out)."""
     with unscoped("communes already in a CPTS's territory"):
         return set(db.session.scalars(select(TerritoryCommune.commune_code).distinct()))
+
+
+def region_communes(region_code: str) -> tuple[list[Commune], dict[str, list[int]]]:
+    """The region's communes, and for each commune code the CPTS of the region covering it."""
+    communes = list(db.session.scalars(
+        select(Commune).where(Commune.region_code == region_code).order_by(Commune.code)
+    ))  # fmt: skip
+    with unscoped("coverage of a region's territory"):
+        rows = db.session.execute(
+            select(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
+            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
+            .where(Tenant.region_code == region_code)
+        ).all()
+    covering: dict[str, list[int]] = {}
+    for code, tenant_id in rows:
+        covering.setdefault(code, []).append(tenant_id)
+    return communes, covering

@@ -3,17 +3,25 @@ the convention status of each (the CPAM's page, over the region)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy import select
 
 from app.blueprints import conventions, reviews, scoped_blueprint
+from app.blueprints.downloads import download
 from app.domain import DomainError
+from app.exports import csv_stream
 from app.extensions import db
-from app.reports.figures import members_per_10k_figure
+from app.models.referential import Department
+from app.reports.coverage import LEVELS, coverage
+from app.reports.figures import coverage_figure, members_per_10k_figure
 from app.reports.regional import tenant_rows, tenants_where
 from app.rollups.territory import region_coverage, region_overlaps
+from app.services import audit
 from app.services.reporting import due_delay, set_due_delay
-from app.tenants.models import Tenant
+from app.tenants.models import Stage, Tenant
 
 bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")
 
@@ -69,3 +77,48 @@ def set_review_delay():
         flash(gettext("Délai de remise fixé à %(n)s jours après la fin de chaque période.",
                       n=days), "success")  # fmt: skip
     return redirect(url_for("regional.review_queue"))
+
+
+def _coverage():
+    departments = list(db.session.scalars(
+        select(Department).where(Department.region_code == g.region.code)
+    ))  # fmt: skip
+    return coverage(g.region.code, g.region.name, departments)
+
+
+@bp.get("/couverture/")
+def coverage_page():
+    """The share of the region's population covered at each stage, by department; white zones
+    and overlaps."""
+    found = _coverage()
+    areas = [found.region, *found.departments]
+    names = [gettext("Région") if a.code is None else f"{a.name} ({a.code})" for a in areas]
+    series = {
+        gettext("ACI signé"): [a.share(Stage.ACI_SIGNED) for a in areas],
+        gettext("Projet validé"): [a.share(Stage.PROJECT_VALIDATED) - a.share(Stage.ACI_SIGNED)
+                                   for a in areas],
+        gettext("Lettre d'intention ou projet déposé"): [
+            a.share(Stage.LETTER_OF_INTENT) - a.share(Stage.PROJECT_VALIDATED) for a in areas],
+        gettext("CPTS en émergence"): [a.share() - a.share(Stage.LETTER_OF_INTENT) for a in areas],
+        gettext("Aucune CPTS"): [1 - a.share() for a in areas],
+    }  # fmt: skip
+    return render_template(
+        "regional/coverage.html",
+        region=g.region,
+        coverage=found,
+        areas=areas,
+        levels=LEVELS,
+        chart=coverage_figure(names, series, gettext("Part de la population")),
+    )
+
+
+@bp.get("/couverture/zones-blanches.csv")
+def white_zones_csv():
+    """Every commune of the region no CPTS covers, largest first."""
+    found = _coverage()
+    header = [gettext("Commune"), gettext("Code INSEE"), gettext("Département"),
+              gettext("Population")]  # fmt: skip
+    rows = [[c.name, c.code, c.department_code, c.population] for c in found.white_zones]
+    audit.record_now("export", details={"what": "white_zones", "region": g.region.code})
+    name = f"zones-blanches-{g.region.code}-{date.today().isoformat()}.csv"
+    return download(csv_stream(header, rows), name, "csv")

@@ -1,0 +1,69 @@
+"""Coverage of a region's territory: the share of its population living in a commune a CPTS
+covers, at each stage of the lifecycle (a commune counts at the most advanced stage of the CPTS
+covering it), overall and by department; the communes no CPTS covers (white zones) and those
+several claim (overlaps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.models.referential import Commune, Department
+from app.rollups.conventions import stages_of
+from app.rollups.territory import region_communes
+from app.tenants.models import Stage
+
+# The thresholds shown, from the most advanced (each includes those beyond it)
+LEVELS = (Stage.ACI_SIGNED, Stage.PROJECT_VALIDATED, Stage.LETTER_OF_INTENT)
+ORDER = list(Stage)
+
+
+@dataclass
+class Area:
+    """A department, or the whole region (code None)."""
+
+    code: str | None
+    name: str
+    population: int = 0
+    at_least: dict[Stage, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    covered: int = 0
+
+    def share(self, level: Stage | None = None) -> float:
+        part = self.covered if level is None else self.at_least[level]
+        return part / self.population if self.population else 0.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    region: Area
+    departments: list[Area]
+    white_zones: list[Commune]  # largest population first
+    overlaps: list[tuple[Commune, int]]  # the commune and how many CPTS claim it
+
+
+def _reaches(stage: Stage, level: Stage) -> bool:
+    return stage is not Stage.TERMINATED and ORDER.index(stage) >= ORDER.index(level)
+
+
+def coverage(region_code: str, region_name: str, departments: list[Department]) -> Coverage:
+    communes, covering = region_communes(region_code)
+    stages = stages_of(sorted({t for ids in covering.values() for t in ids}))
+    region = Area(None, region_name)
+    areas = {d.code: Area(d.code, d.name) for d in departments}
+    white, shared = [], []
+    for commune in communes:
+        ids = covering.get(commune.code, [])
+        best = max((stages[i] for i in ids), key=ORDER.index, default=None)
+        for area in (region, areas.setdefault(commune.department_code,
+                                              Area(commune.department_code, ""))):  # fmt: skip
+            area.population += commune.population
+            if ids:
+                area.covered += commune.population
+            for level in LEVELS:
+                if best is not None and _reaches(best, level):
+                    area.at_least[level] += commune.population
+        if not ids:
+            white.append(commune)
+        elif len(ids) > 1:
+            shared.append((commune, len(ids)))
+    white.sort(key=lambda c: (-c.population, c.name))
+    return Coverage(region, sorted(areas.values(), key=lambda a: a.code or ""), white, shared)
