@@ -10,7 +10,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import app.models  # noqa: F401  (registers every mapped class)
 from app import cli, errors, observability, sessions, sqlite, templating
-from app.blueprints import IdConverter, admin, api, auth, cpam, main, regional, workspace
+from app.blueprints import (
+    IdConverter,
+    admin,
+    api,
+    auth,
+    cpam,
+    main,
+    national,
+    regional,
+    workspace,
+)
 from app.config import load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale
@@ -45,7 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(application)
     templating.init_app(application)
     application.url_map.converters["id"] = IdConverter
-    for module in (main, auth, workspace, regional, cpam, admin):
+    for module in (main, auth, workspace, regional, cpam, admin, national):
         application.register_blueprint(module.bp)
     api.init_app(application)
     cli.init_app(application)

@@ -9,11 +9,21 @@ from app.demo.national import SLUG, load_national, territories
 from app.extensions import db
 from app.models.member import Member
 from app.models.referential import Commune
+from app.models.user import Role
+from app.reports.national import national_rows
 from app.services.convention import contract_record
 from app.services.territory import territory_of
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
-from tests.factories import NARBONNE, make_tenant
+from tests.factories import (
+    AGDE,
+    BESANCON,
+    NARBONNE,
+    add_members,
+    make_contract,
+    make_tenant,
+    make_user,
+)
 
 
 def test_a_small_national_data_set(app, runner):
@@ -59,3 +69,33 @@ def test_a_name_already_taken_gets_the_epcis_siren(app):
     assert "1 CPTS nationales créées" in load_national(1, 5)[0]
     created = db.session.scalar(select(Tenant).where(Tenant.slug == f"{SLUG}{epci.siren}"))
     assert created.name == f"CPTS nationale {epci.name} ({epci.siren})"
+
+
+def test_the_national_view_gives_each_regions_figures(app, auth):
+    signed = make_tenant("cpts-a", (NARBONNE,))
+    make_contract(signed)
+    make_tenant("cpts-b", (AGDE,))
+    add_members(make_tenant("cpts-c", (BESANCON,)), 12)
+    rows = {r.region.code: r for r in national_rows()}
+    occitanie = rows["76"]
+    assert (occitanie.cptss, occitanie.signed, rows["27"].cptss, rows["27"].members) == (
+        2,
+        1,
+        1,
+        12,
+    )
+    covered = db.session.scalar(
+        select(func.sum(Commune.population)).where(Commune.code.in_([NARBONNE, AGDE]))
+    )
+    assert occitanie.covered == covered
+    assert occitanie.covered_signed == db.session.scalar(
+        select(Commune.population).where(Commune.code == NARBONNE)
+    )
+    make_user("admin@test.fr", Role.ADMIN)
+    make_user("ars@test.fr", Role.ARS, region="76")
+    auth.login("ars@test.fr")
+    assert auth.client.get("/national/").status_code in (403, 404)
+    auth.logout()
+    auth.login("admin@test.fr")
+    page = auth.client.get("/national/").get_data(as_text=True)
+    assert "Occitanie" in page and "Bourgogne-Franche-Comté" in page

@@ -120,6 +120,7 @@ CONTRACT_CEILINGS = {
     "/api/v1/t/cpts-0/convention": 14,
     "/t/cpts-0/comparaison": 12,
     "/region/76/couverture/": 8,
+    "/national/": 12,
 }
 
 

@@ -125,3 +125,14 @@ def region_communes(region_code: str) -> tuple[list[Commune], dict[str, list[int
     for code, tenant_id in rows:
         covering.setdefault(code, []).append(tenant_id)
     return communes, covering
+
+
+def territory_links() -> list[tuple[str, int]]:
+    """Every (commune code, CPTS id) of every territory: the national view's coverage."""
+    with unscoped("coverage of every region (national view)"):
+        return [
+            (code, tenant_id)
+            for code, tenant_id in db.session.execute(
+                select(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
+            )
+        ]

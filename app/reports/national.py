@@ -1,0 +1,80 @@
+"""The national view for the platform admin: the regional figures, region by region (six
+queries whatever the number of CPTS and members)."""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.referential import Commune, Region
+from app.rollups.conventions import stages_of
+from app.rollups.members import active_member_counts_by_tenant
+from app.rollups.territory import territory_links
+from app.tenants.models import Stage, Tenant
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    population: int = 0
+    cptss: int = 0
+    signed: int = 0  # CPTS that signed the ACI
+    covered: int = 0  # inhabitants in a commune some CPTS covers
+    covered_signed: int = 0  # ... that a CPTS having signed the ACI covers
+    members: int = 0
+    per_10k: list[float] | None = None
+
+    def share(self, part: int) -> float:
+        return part / self.population if self.population else 0.0
+
+    @property
+    def median_per_10k(self) -> float | None:
+        return round(statistics.median(self.per_10k), 1) if self.per_10k else None
+
+
+def national_rows() -> list[RegionRow]:
+    rows = {r.code: RegionRow(r) for r in db.session.scalars(select(Region).order_by(Region.name))}
+    populations = db.session.execute(
+        select(Commune.region_code, Commune.code, Commune.population)
+    ).all()
+    region_of = {code: region for region, code, _ in populations}
+    people = {code: population for _, code, population in populations}
+    for region, _code, population in populations:
+        rows[region].population += population
+    tenants = list(db.session.execute(select(Tenant.id, Tenant.region_code, Tenant.population)))
+    ids = [t.id for t in tenants]
+    stages, counts = stages_of(ids), active_member_counts_by_tenant(ids)
+    for tenant in tenants:
+        row = rows[tenant.region_code]
+        row.cptss += 1
+        row.signed += stages[tenant.id] is Stage.ACI_SIGNED
+        row.members += counts.get(tenant.id, 0)
+        if tenant.population:
+            row.per_10k = [
+                *(row.per_10k or []),
+                counts.get(tenant.id, 0) * 10_000 / tenant.population,
+            ]
+    covering: dict[str, set[int]] = defaultdict(set)
+    for code, tenant_id in territory_links():
+        covering[code].add(tenant_id)
+    for code, ids_ in covering.items():
+        row = rows[region_of[code]]
+        row.covered += people[code]
+        if any(stages.get(i) is Stage.ACI_SIGNED for i in ids_):
+            row.covered_signed += people[code]
+    return sorted((r for r in rows.values() if r.population), key=lambda r: _plain(r.region.name))
+
+
+def _plain(name: str) -> str:
+    """Île-de-France among the I, not after the Z."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def total(rows: list[RegionRow]) -> dict[str, int]:
+    return {name: sum(getattr(r, name) for r in rows)
+            for name in ("population", "cptss", "signed", "covered", "covered_signed", "members")}  # fmt: skip
