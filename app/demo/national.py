@@ -23,7 +23,7 @@ from app.identifiers import luhn_ok
 from app.models.aci import default_running_budget
 from app.models.member import ExerciseMode, Member, Place, Profession
 from app.models.referential import Commune, Epci
-from app.rollups.territory import claimed_communes
+from app.rollups.territory import territory_links
 from app.services import convention
 from app.services.tenants import create_tenant
 from app.tenants.context import tenant_bound
@@ -41,7 +41,7 @@ FIRST_DAY = date(2019, 1, 1)
 def territories(count: int, known: set[str]) -> list[tuple[Epci, list[Commune]]]:
     """`count` EPCIs taken in turn from every region (the largest first), each with its
     communes of that region, none held by a CPTS already (but the national CPTS `known`)."""
-    claimed = claimed_communes()
+    claimed = {code for code, _tenant in territory_links()}
     by_epci: dict[str, list[Commune]] = defaultdict(list)
     for commune in db.session.scalars(select(Commune).where(Commune.epci_siren.is_not(None))):
         by_epci[commune.epci_siren].append(commune)  # type: ignore[index]

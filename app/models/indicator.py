@@ -30,9 +30,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.columns import TimestampMixin, enum_column, utcnow
 from app.extensions import Model
 from app.i18n import N_
-from app.models.aci import Mission
+from app.models.aci import MISSION_LABELS, Mission
 from app.models.convention import ImmutableError
-from app.models.targets import Aggregation, Direction, Unit
+from app.models.targets import (
+    AGGREGATION_LABELS,
+    DIRECTION_LABELS,
+    UNIT_LABELS,
+    Aggregation,
+    Direction,
+    Unit,
+)
 from app.tenants.scoped import TenantScoped
 
 
@@ -87,14 +94,18 @@ class PeriodAction(enum.StrEnum):
     REOPEN = "reopen"
 
 
-class IndicatorTemplate(TimestampMixin, Model):
-    """A definition kept by the platform admin, shared by every CPTS that uses it: values of
-    the same template are compared across CPTS (regional layer)."""
+PERIOD_ACTION_LABELS = {  # "période <label>"
+    PeriodAction.SUBMIT: N_("soumise"),
+    PeriodAction.VALIDATE: N_("validée"),
+    PeriodAction.SEND_BACK: N_("renvoyée pour correction"),
+    PeriodAction.REOPEN: N_("rouverte"),
+}
 
-    __tablename__ = "indicator_template"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
+class IndicatorDefinition:
+    """What an indicator measures, shared by a catalogue template and a CPTS's indicator (which
+    copies its template's)."""
+
     name: Mapped[str] = mapped_column(String(200))
     mission: Mapped[Mission] = mapped_column(enum_column(Mission, 40))
     unit: Mapped[Unit] = mapped_column(enum_column(Unit, 20))
@@ -103,10 +114,27 @@ class IndicatorTemplate(TimestampMixin, Model):
     aggregation: Mapped[Aggregation] = mapped_column(enum_column(Aggregation, 10))
     definition: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
+
+
+DEFINITION_FIELDS = ("name", "mission", "unit", "direction", "period", "aggregation",
+                     "definition", "evidence")  # fmt: skip
+# The choices of a definition, by field, as a form offers them
+DEFINITION_LABELS = {"mission": MISSION_LABELS, "unit": UNIT_LABELS, "direction": DIRECTION_LABELS,
+                     "period": PERIOD_LABELS, "aggregation": AGGREGATION_LABELS}  # fmt: skip
+
+
+class IndicatorTemplate(IndicatorDefinition, TimestampMixin, Model):
+    """A definition kept by the platform admin, shared by every CPTS that uses it: values of
+    the same template are compared across CPTS (regional layer)."""
+
+    __tablename__ = "indicator_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
     pathway: Mapped[str | None] = mapped_column(String(40))  # a pathway's outcome measure
 
 
-class Indicator(TenantScoped, TimestampMixin, Model):
+class Indicator(IndicatorDefinition, TenantScoped, TimestampMixin, Model):
     """An indicator of the CPTS's convention, from a template (comparable across CPTS) or
     written by the CPTS (local). Its tiers per contract year are convention terms."""
 
@@ -119,15 +147,7 @@ class Indicator(TenantScoped, TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_template.id"))
     code: Mapped[str] = mapped_column(String(30))
-    name: Mapped[str] = mapped_column(String(200))
-    mission: Mapped[Mission] = mapped_column(enum_column(Mission, 40))
-    unit: Mapped[Unit] = mapped_column(enum_column(Unit, 20))
-    direction: Mapped[Direction] = mapped_column(enum_column(Direction, 10))
-    period: Mapped[PeriodKind] = mapped_column(enum_column(PeriodKind, 10))
-    aggregation: Mapped[Aggregation] = mapped_column(enum_column(Aggregation, 10))
     baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 3, asdecimal=True))
-    definition: Mapped[str] = mapped_column(Text, default="")
-    evidence: Mapped[str] = mapped_column(Text, default="")
     pathway_id: Mapped[int | None] = mapped_column(Integer)  # set for a pathway's outcomes
 
 

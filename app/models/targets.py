@@ -45,6 +45,10 @@ DIRECTION_LABELS = {
     Direction.HIGHER: N_("plus c'est haut, mieux c'est"),
     Direction.LOWER: N_("plus c'est bas, mieux c'est"),
 }
+AGGREGATION_LABELS = {
+    Aggregation.SUM: N_("somme des périodes (flux)"),
+    Aggregation.LAST: N_("dernière période (stock)"),
+}
 SCALE = {Unit.COUNT: 1, Unit.PERCENT: 100, Unit.PER_THOUSAND: 1000}
 
 

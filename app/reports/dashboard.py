@@ -10,7 +10,6 @@ from flask_babel import gettext
 
 from app.models.contract import Contract
 from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS, PeriodStatus
-from app.models.targets import ordered
 from app.reports.indicators import period_label
 from app.services import pathways, reporting
 from app.services.earnings import IndicatorYear
@@ -27,16 +26,12 @@ class Table:
     masked: bool = False  # an empty count is a masked one (read from outside the CPTS)
 
 
-def variable_table(contract: Contract, rows: list[IndicatorYear]) -> Table:
+def variable_table(rows: list[IndicatorYear]) -> Table:
     """Per contract year begun: the variable part earned, and what the tiers could pay."""
     table = Table([gettext("Année du contrat"), gettext("Gagné"), gettext("Au plus")], money=True)
     for year in sorted({r.year.number for r in rows}):
         of_year = [r for r in rows if r.year.number == year]
-        terms = contract.terms_on(of_year[0].year.end)
-        best = 0
-        for r in of_year:
-            ladder = ordered(terms.tiers(r.indicator.code, year), r.indicator.direction)
-            best += ladder[-1].amount_cents if ladder else 0
+        best = sum(max((t.amount_cents for t in r.tiers), default=0) for r in of_year)
         table.rows.append([year, sum(r.earning.amount_cents for r in of_year), best])
     return table
 

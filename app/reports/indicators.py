@@ -8,7 +8,6 @@ from fractions import Fraction
 
 from flask_babel import format_date, format_decimal, gettext
 
-from app import privacy
 from app.models.indicator import PeriodKind
 from app.models.targets import Direction, Earning, Measure, Tier, Unit
 from app.schemas.convention import euros
@@ -32,11 +31,9 @@ def number(value: Fraction | float | int | None, digits: int = 1) -> str:
     return format_decimal(round(float(value), digits), format="#,##0.0")
 
 
-def value_text(measure: Measure | None, unit: Unit, outside: bool = False) -> str:
-    """ "212", "7 100 / 10 000 (71,0 %)", or the reason it is missing; for a reader outside the
-    CPTS, small counts masked (app.privacy)."""
-    if outside:
-        measure = privacy.measure(measure)
+def value_text(measure: Measure | None, unit: Unit) -> str:
+    """ "212", "7 100 / 10 000 (71,0 %)", the reason it is missing, or that it is masked (an
+    outside reader's measure goes through app.privacy first)."""
     if measure is None:
         return "—"
     if measure.masked:

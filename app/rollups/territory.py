@@ -104,12 +104,6 @@ def overlaps(tenant: Tenant) -> list[Overlap]:
     return overlaps_for_codes(territory_codes(tenant), exclude_tenant_id=tenant.id)
 
 
-def claimed_communes() -> set[str]:
-    """Every commune some CPTS's territory holds (the national data set leaves them out)."""
-    with unscoped("communes already in a CPTS's territory"):
-        return set(db.session.scalars(select(TerritoryCommune.commune_code).distinct()))
-
-
 def region_communes(region_code: str) -> tuple[list[Commune], dict[str, list[int]]]:
     """The region's communes, and for each commune code the CPTS of the region covering it."""
     communes = list(db.session.scalars(
@@ -128,7 +122,8 @@ def region_communes(region_code: str) -> tuple[list[Commune], dict[str, list[int
 
 
 def territory_links() -> list[tuple[str, int]]:
-    """Every (commune code, CPTS id) of every territory: the national view's coverage."""
+    """Every (commune code, CPTS id) of every territory: the national view's coverage, the
+    communes the national data set leaves alone."""
     with unscoped("coverage of every region (national view)"):
         return [
             (code, tenant_id)

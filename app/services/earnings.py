@@ -22,7 +22,7 @@ from app.models.indicator import (
     PeriodStatus,
     ReportingPeriod,
 )
-from app.models.targets import Earning, EarningStatus, Measure, earning, year_measure
+from app.models.targets import Earning, EarningStatus, Measure, Tier, earning, year_measure
 from app.services.convention import contract_of
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
@@ -34,6 +34,7 @@ class IndicatorYear:
     year: ContractYear
     measures: list[Measure | None]  # per period ending in the year, None if not validated
     measure: Measure | None
+    tiers: list[Tier]  # in force at the year's end
     earning: Earning
 
 
@@ -85,11 +86,8 @@ def earnings(contract: Contract) -> list[IndicatorYear]:
             measure = year_measure(measures, indicator.aggregation)
             tiers = terms[year.number].tiers(indicator.code, year.number)
             value = measure.value(indicator.unit) if measure else None
-            rows.append(
-                IndicatorYear(
-                    indicator, year, measures, measure, earning(value, tiers, indicator.direction)
-                )
-            )
+            rows.append(IndicatorYear(indicator, year, measures, measure, tiers,
+                                      earning(value, tiers, indicator.direction)))  # fmt: skip
     return rows
 
 

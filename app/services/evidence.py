@@ -24,6 +24,7 @@ from app.tenants.models import Tenant
 MAX_BYTES = 4 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
+FROZEN = _l("Cette période est soumise ou validée : ses justificatifs ne changent plus.")
 
 
 def content_type(content: bytes) -> str | None:
@@ -63,8 +64,7 @@ def attach(
     by_id: int | None,
 ) -> EvidenceDocument:  # fmt: skip
     if period.status not in EDITABLE:
-        raise DomainError.on("file", _l("Cette période est soumise ou validée : ses "
-                                        "justificatifs ne changent plus."))  # fmt: skip
+        raise DomainError.on("file", FROZEN)
     if not content:
         raise DomainError.on("file", _l("Le fichier est vide."))
     if len(content) > MAX_BYTES:
@@ -103,8 +103,7 @@ def get_document(tenant: Tenant, document_id: int) -> EvidenceDocument | None:
 @for_tenant
 def remove(tenant: Tenant, document: EvidenceDocument, period: ReportingPeriod) -> None:
     if period.status not in EDITABLE:
-        raise DomainError.on("file", _l("Cette période est soumise ou validée : ses "
-                                        "justificatifs ne changent plus."))  # fmt: skip
+        raise DomainError.on("file", FROZEN)
     path = path_of(document)
     db.session.delete(document)
     db.session.flush()

@@ -15,15 +15,13 @@ from app.domain import DomainError
 from app.extensions import db
 from app.identifiers import patient_detail_problem
 from app.models.aci import INDICATOR_CODE, MAX_YEARS, Mission, format_term
-from app.models.indicator import Indicator, IndicatorTemplate, PeriodKind
+from app.models.indicator import DEFINITION_FIELDS, Indicator, IndicatorTemplate, PeriodKind
 from app.models.targets import Aggregation, Direction, Tier, Unit, ordered
 from app.schemas.convention import euros_to_cents
 from app.services import audit, convention, earnings
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
 
-DEFINITION = ("name", "mission", "unit", "direction", "period", "aggregation", "definition",
-              "evidence")  # fmt: skip
 CODE_FORMAT = _l("Code de 2 à 30 caractères : lettres minuscules, chiffres, « _ ».")
 CHOICES = {"mission": Mission, "unit": Unit, "direction": Direction, "period": PeriodKind,
            "aggregation": Aggregation}  # fmt: skip
@@ -44,7 +42,7 @@ def add_indicator(tenant: Tenant, data: Mapping) -> Indicator:
         if template is None:
             errors["template"] = [_l("Modèle inconnu du catalogue.")]
         else:
-            fields = {name: getattr(template, name) for name in DEFINITION}
+            fields = {name: getattr(template, name) for name in DEFINITION_FIELDS}
             # Its own code when a CPTS uses a template twice (one per pathway, say).
             fields["code"] = str(data.get("code") or template.code)
             if not INDICATOR_CODE.fullmatch(fields["code"]):

@@ -8,14 +8,9 @@ from flask_babel import gettext
 from app.blueprints import scoped_blueprint
 from app.domain import DomainError
 from app.extensions import db
-from app.models.aci import MISSION_LABELS
-from app.models.indicator import PERIOD_LABELS
-from app.models.targets import DIRECTION_LABELS, UNIT_LABELS, Aggregation
+from app.models.indicator import DEFINITION_FIELDS, DEFINITION_LABELS
 from app.reports.regional import tenant_rows, tenants_where
 from app.services import catalogue
-
-DEFINITION_LABELS = {"mission": MISSION_LABELS, "unit": UNIT_LABELS, "direction": DIRECTION_LABELS,
-                     "period": PERIOD_LABELS, "aggregation": {a: a.value for a in Aggregation}}  # fmt: skip
 
 bp = scoped_blueprint("admin", __name__, "admin", url_prefix="/admin")
 
@@ -39,12 +34,9 @@ def _catalogue_page(template=None, errors: dict | None = None, status: int = 200
 
 
 def _values(template) -> dict:
-    return {
-        "code": template.code, "name": template.name, "mission": template.mission.value,
-        "unit": template.unit.value, "direction": template.direction.value,
-        "period": template.period.value, "aggregation": template.aggregation.value,
-        "definition": template.definition, "evidence": template.evidence,
-    }  # fmt: skip
+    """The template as its form shows it (choices by their values)."""
+    values = {f: getattr(template, f) for f in ("code", *DEFINITION_FIELDS)}
+    return {f: getattr(v, "value", v) for f, v in values.items()}
 
 
 @bp.get("/indicateurs/")

@@ -65,7 +65,7 @@ def _pathways(contract, outside: bool) -> Table:
 
 
 TABLES = {
-    "part-variable": lambda contract, _outside: variable_table(contract, earnings(contract)),
+    "part-variable": lambda contract, _outside: variable_table(earnings(contract)),
     "parcours": _pathways,
     "financement": lambda contract, _outside: money_table(contract),
     "calendrier": lambda _contract, _outside: calendar_table(current_tenant, date.today()),

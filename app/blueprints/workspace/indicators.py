@@ -13,9 +13,9 @@ from flask_babel import gettext
 from app.blueprints.workspace.blueprint import bp, may
 from app.domain import DomainError
 from app.extensions import db
-from app.models.aci import MAX_TIERS, MISSION_LABELS
-from app.models.indicator import PERIOD_LABELS, PeriodKind
-from app.models.targets import DIRECTION_LABELS, UNIT_LABELS, Aggregation
+from app.models.aci import MAX_TIERS
+from app.models.indicator import DEFINITION_LABELS, PeriodKind
+from app.models.targets import DIRECTION_LABELS
 from app.security.permissions import Action, require
 from app.services import catalogue, reporting
 from app.services import indicators as service
@@ -51,8 +51,7 @@ def _page(errors: dict | None = None, status: int = 200):
         periods=reporting.periods(current_tenant),
         today=today,
         templates=[t for t in catalogue.templates() if t.id not in used],
-        labels={"mission": MISSION_LABELS, "unit": UNIT_LABELS, "direction": DIRECTION_LABELS,
-                "period": PERIOD_LABELS, "aggregation": {a: a.value for a in Aggregation}},
+        labels=DEFINITION_LABELS,
         errors=errors or {},
         notice=[m for k, ms in (errors or {}).items() if not INLINE.fullmatch(k) for m in ms],
         form=request.form if errors else {},

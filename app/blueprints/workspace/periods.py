@@ -13,24 +13,16 @@ from flask_login import current_user
 from app.blueprints.workspace.blueprint import bp, may
 from app.domain import DomainError
 from app.extensions import db
-from app.i18n import N_
 from app.models.indicator import (
+    PERIOD_ACTION_LABELS,
     PERIOD_STATUS_LABELS,
     EvidenceDocument,
-    PeriodAction,
     ReportingPeriod,
 )
 from app.models.targets import Measure
 from app.security.permissions import Action, require
 from app.services import evidence, reporting
 from app.tenants.resolver import current_tenant
-
-ACTION_LABELS = {
-    PeriodAction.SUBMIT: N_("soumise"),
-    PeriodAction.VALIDATE: N_("validée"),
-    PeriodAction.SEND_BACK: N_("renvoyée pour correction"),
-    PeriodAction.REOPEN: N_("rouverte"),
-}
 
 
 def _period_or_404(period_id: int) -> ReportingPeriod:
@@ -52,7 +44,7 @@ def _page(period: ReportingPeriod, errors: dict | None = None, status: int = 200
         changes=reporting.changes_since_review(period),
         events=events,
         status_labels=PERIOD_STATUS_LABELS,
-        action_labels=ACTION_LABELS,
+        action_labels=PERIOD_ACTION_LABELS,
         today=date.today(),
         editable=period.status in reporting.EDITABLE,
         errors=errors or {},
