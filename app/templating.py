@@ -12,7 +12,11 @@ from flask_login import current_user
 from app import privacy
 from app.i18n import N_
 from app.models.aci import MISSION_LABELS, MISSION_SHORT_LABELS
-from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS
+from app.models.indicator import (
+    DEFINITION_FIELD_NAMES,
+    PERIOD_STATUS_LABELS,
+    TIMELINESS_LABELS,
+)
 from app.reports import indicators as indicator_texts
 from app.schemas.convention import (
     DUE_LABELS,
@@ -125,6 +129,7 @@ def init_app(app: Flask) -> None:
     for name in ("period_label", "value_text", "tiers_text", "earning_text"):
         app.add_template_global(getattr(indicator_texts, name), name)
     app.add_template_global(privacy.measure, "outside_measure")
+    app.jinja_env.globals["definition_field_names"] = DEFINITION_FIELD_NAMES
     # Another CPTS is named only to those who may open it; the others see it anonymised.
     app.add_template_global(lambda tenant: can(current_user, Action.READ, tenant), "may_read")
     app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")

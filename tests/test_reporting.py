@@ -406,5 +406,7 @@ def test_the_platform_admin_keeps_the_catalogue(app, auth):
     db.session.expire_all()
     template = next(t for t in catalogue.templates() if t.name.startswith("Patients en soins"))
     assert (template.code, template.unit) == ("soins_palliatifs", "percent")  # the code stays
+    form = auth.client.get(url).get_data(as_text=True)
+    assert '<label for="f-unit">Unité</label>' in form  # the field named, not its key
     bad = auth.client.post(url, data={**data, "unit": "litres"})
     assert bad.status_code == 400 and "Choix invalide" in bad.get_data(as_text=True)

@@ -118,6 +118,13 @@ class IndicatorDefinition:
 
 DEFINITION_FIELDS = ("name", "mission", "unit", "direction", "period", "aggregation",
                      "definition", "evidence")  # fmt: skip
+DEFINITION_FIELD_NAMES = {
+    "mission": N_("Mission"),
+    "unit": N_("Unité"),
+    "direction": N_("Sens"),
+    "period": N_("Collecte"),
+    "aggregation": N_("Valeur de l'année"),
+}
 # The choices of a definition, by field, as a form offers them
 DEFINITION_LABELS = {"mission": MISSION_LABELS, "unit": UNIT_LABELS, "direction": DIRECTION_LABELS,
                      "period": PERIOD_LABELS, "aggregation": AGGREGATION_LABELS}  # fmt: skip
