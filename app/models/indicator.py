@@ -122,7 +122,7 @@ DEFINITION_FIELD_NAMES = {
     "mission": N_("Mission"),
     "unit": N_("Unité"),
     "direction": N_("Sens"),
-    "period": N_("Collecte"),
+    "period": N_("Rythme de collecte"),
     "aggregation": N_("Valeur de l'année"),
 }
 # The choices of a definition, by field, as a form offers them
