@@ -24,6 +24,7 @@ from app.blueprints import (
 from app.config import load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale
+from app.rollups import monthly
 from app.security import headers, inputs
 from app.tenants import guard, postgres
 
@@ -40,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         application.wsgi_app = ProxyFix(application.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     guard.install()
+    monthly.install()  # after the guard: the rollups are written under its rules
     sqlite.install()
     postgres.install()  # before engines exist: engine-level events only reach later engines
     db.init_app(application)

@@ -1,10 +1,10 @@
-"""Flask CLI commands for operators and checks: referential, tenants, users, demo."""
+"""Flask CLI commands for operators and checks: referential, tenants, users, demo, rollups."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from app.cli import demo, members, referential, tenants, tokens, users
+from app.cli import demo, members, referential, rollups, tenants, tokens, users
 
 
 def init_app(app: Flask) -> None:
@@ -15,5 +15,6 @@ def init_app(app: Flask) -> None:
         members.group,
         tokens.group,
         demo.group,
+        rollups.group,
     ):
         app.cli.add_command(group)

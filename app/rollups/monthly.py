@@ -1,0 +1,135 @@
+"""The monthly rollups kept current: a write to any source of the regional figures marks its CPTS;
+before the transaction commits, that CPTS's months are computed again from its own data (bound
+to it, like any of its pages: no escape hatch) and rewritten, and its region's version moves on.
+A regional page therefore shows a write as soon as it is committed, and never a stale figure.
+
+`rebuild()` does the same for every CPTS (or one) from scratch: after a bulk load, and each
+night, since statuses derived from dates (a mission late, a stage reached) move with the days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from itertools import chain
+
+from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from app.columns import utcnow
+from app.extensions import db
+from app.models.convention import (
+    Amendment,
+    AmendmentChange,
+    Convention,
+    ConventionTerm,
+    ReceivedPayment,
+    VariableEarned,
+)
+from app.models.indicator import Indicator, IndicatorValue, ReportingPeriod
+from app.models.member import Member, MemberPeriod
+from app.models.project import HealthProject, MissionProgress
+from app.models.rollup import CptsMonth, RollupVersion
+from app.models.territory import TerritoryCommune
+from app.rollups.figures import month_figures
+from app.tenants.context import bound_tenant_id, tenant_bound, without_tenant
+from app.tenants.models import Tenant
+
+# What the monthly figures are computed from: a write to any of these marks its CPTS.
+SOURCES: tuple[type, ...] = (
+    Tenant, TerritoryCommune, Member, MemberPeriod, HealthProject, MissionProgress,
+    Convention, ConventionTerm, Amendment, AmendmentChange, ReceivedPayment, VariableEarned,
+    Indicator, ReportingPeriod, IndicatorValue,
+)  # fmt: skip
+_MARKED = "rollups_marked"
+
+
+def mark(session: Session, tenant_id: int | None) -> None:
+    if tenant_id is not None:
+        session.info.setdefault(_MARKED, set()).add(tenant_id)
+
+
+def _after_flush(session: Session, _context) -> None:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, SOURCES):
+            mark(session, obj.id if isinstance(obj, Tenant) else obj.tenant_id)
+
+
+def _bulk_write(state: ORMExecuteState) -> None:
+    """ORM bulk INSERT/UPDATE/DELETE (imports, the national data set) mark the bound CPTS."""
+    if state.is_insert or state.is_update or state.is_delete:
+        mapper = state.bind_mapper
+        if mapper is not None and issubclass(mapper.class_, SOURCES[1:]):
+            mark(state.session, bound_tenant_id())
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    marked = session.info.pop(_MARKED, None)
+    for tenant_id in sorted(marked or ()):
+        refresh(tenant_id)
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_MARKED, None)
+
+
+def install(session_class: type[Session] = Session) -> None:
+    """Attach the hooks to the application's sessions (idempotent)."""
+    if not event.contains(session_class, "before_commit", _before_commit):
+        event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "do_orm_execute", _bulk_write)
+        event.listen(session_class, "before_commit", _before_commit)
+        event.listen(session_class, "after_rollback", _forget)
+
+
+# -- computing and writing
+
+
+def refresh(tenant_id: int, today: date | None = None) -> None:
+    """Compute a CPTS's months again and rewrite them, in the current transaction."""
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:  # deleted: its rows went with it
+        return
+    if bound_tenant_id() == tenant_id:
+        _rewrite(tenant, today or date.today())
+    else:
+        with without_tenant(), tenant_bound(tenant_id):
+            _rewrite(tenant, today or date.today())
+    bump(tenant.region_code)
+
+
+def _rewrite(tenant: Tenant, today: date) -> None:
+    months = month_figures(tenant, today)
+    db.session.execute(delete(CptsMonth))  # the guard keeps it to the bound CPTS
+    if months:
+        now = utcnow()
+        db.session.execute(insert(CptsMonth), [
+            {"month": month, "computed_at": now, **figures} for month, figures in months.items()
+        ])  # fmt: skip
+    db.session.flush()
+
+
+def bump(region_code: str) -> None:
+    """Move the region's version on: cached regional pages of the older one are never served."""
+    moved = db.session.execute(
+        update(RollupVersion)
+        .where(RollupVersion.region_code == region_code)
+        .values(version=RollupVersion.version + 1, updated_at=utcnow())
+    )
+    if not moved.rowcount:
+        db.session.add(RollupVersion(region_code=region_code, version=1, updated_at=utcnow()))
+        db.session.flush()
+
+
+def rebuild(tenant_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Recompute the rollups of the given CPTS (all by default), committing every 50."""
+    ids = list(tenant_ids) if tenant_ids is not None else list(
+        db.session.scalars(select(Tenant.id).order_by(Tenant.id))
+    )  # fmt: skip
+    for number, tenant_id in enumerate(ids, start=1):
+        refresh(tenant_id, today)
+        if number % 50 == 0:
+            db.session.commit()
+    db.session.commit()
+    return len(ids)
