@@ -155,8 +155,11 @@ def _report(tenant, quarter: int, value: int, validate: bool) -> None:
         reporting.validate(tenant, period)
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(writes=st.lists(WRITES, min_size=1, max_size=8))
 def test_any_sequence_of_writes_leaves_the_rollups_equal_to_a_rebuild(app, writes):
     if not catalogue.templates():

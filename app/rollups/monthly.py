@@ -52,7 +52,7 @@ def mark(session: Session, tenant_id: int | None) -> None:
 def _after_flush(session: Session, _context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, SOURCES):
-            mark(session, obj.id if isinstance(obj, Tenant) else obj.tenant_id)
+            mark(session, obj.id if isinstance(obj, Tenant) else getattr(obj, "tenant_id"))
 
 
 def _bulk_write(state: ORMExecuteState) -> None:
@@ -117,7 +117,7 @@ def bump(region_code: str) -> None:
         .where(RollupVersion.region_code == region_code)
         .values(version=RollupVersion.version + 1, updated_at=utcnow())
     )
-    if not moved.rowcount:
+    if not moved.rowcount:  # type: ignore[attr-defined]
         db.session.add(RollupVersion(region_code=region_code, version=1, updated_at=utcnow()))
         db.session.flush()
 

@@ -41,7 +41,9 @@ def upgrade():
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenant.id"], name=op.f("fk_cpts_month_tenant_id_tenant"),
+            ["tenant_id"],
+            ["tenant.id"],
+            name=op.f("fk_cpts_month_tenant_id_tenant"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cpts_month")),
