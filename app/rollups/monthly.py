@@ -52,7 +52,7 @@ def mark(session: Session, tenant_id: int | None) -> None:
 def _after_flush(session: Session, _context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, SOURCES):
-            mark(session, obj.id if isinstance(obj, Tenant) else getattr(obj, "tenant_id"))
+            mark(session, obj.id if isinstance(obj, Tenant) else obj.tenant_id)  # type: ignore[attr-defined]
 
 
 def _bulk_write(state: ORMExecuteState) -> None:
