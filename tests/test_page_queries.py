@@ -119,7 +119,7 @@ CONTRACT_CEILINGS = {
     "/api/v1/conventions": 12,
     "/api/v1/t/cpts-0/convention": 14,
     "/t/cpts-0/comparaison": 12,
-    "/region/76/couverture/": 8,
+    "/region/76/couverture/": 10,
     "/national/": 12,
 }
 

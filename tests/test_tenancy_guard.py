@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models.member import Member, Profession
 from app.models.territory import TerritoryCommune
 from app.models.user import Invitation, Role
-from app.rollups.members import active_member_counts_by_tenant
+from app.rollups.regional import current_rows
 from app.tenants.context import TenancyError, tenant_bound, unscoped
 from app.tenants.models import Tenant
 from tests.factories import AGDE, add_members, make_tenant, make_user
@@ -261,4 +261,5 @@ def test_closing_the_hatch_keeps_expired_objects_harmless_and_outer_reads(two_te
             assert all(other in db.session for other in others)  # the outer hatch is still open
         assert mine.last_name.startswith("Nom")
         assert not any(other in db.session for other in others)
-    assert active_member_counts_by_tenant([a.id, b.id]) == {a.id: 3, b.id: 2}
+    rows = current_rows(Tenant.id.in_([a.id, b.id]), date.today())
+    assert {r.tenant.id: r.members for r in rows} == {a.id: 3, b.id: 2}

@@ -23,7 +23,7 @@ from app.tenants.scoped import TenantScoped
 # The figures of a month, in the order the rollup computes and compares them.
 FIGURES = (
     "members", "professions", "arrivals", "departures",
-    "stage", "convention", "signed_on",
+    "stage", "convention", "signed_on", "amendments",
     "missions_on_time", "missions_at_risk", "missions_late",
     "planned", "due", "paid",
     "periods_due", "periods_submitted", "periods_on_time",
@@ -49,6 +49,7 @@ class CptsMonth(TenantScoped, Model):
     stage: Mapped[str | None] = mapped_column(String(30))
     convention: Mapped[str | None] = mapped_column(String(30))
     signed_on: Mapped[date | None] = mapped_column(Date)
+    amendments: Mapped[int] = mapped_column(Integer, default=0)  # signed in the month
     missions_on_time: Mapped[int] = mapped_column(Integer, default=0)
     missions_at_risk: Mapped[int] = mapped_column(Integer, default=0)
     missions_late: Mapped[int] = mapped_column(Integer, default=0)

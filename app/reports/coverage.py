@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.models.referential import Commune, Department
-from app.rollups.conventions import stages_of
 from app.rollups.territory import region_communes
 from app.tenants.models import Stage
 
@@ -44,9 +43,10 @@ def _reaches(stage: Stage, level: Stage) -> bool:
     return stage is not Stage.TERMINATED and ORDER.index(stage) >= ORDER.index(level)
 
 
-def coverage(region_code: str, region_name: str, departments: list[Department]) -> Coverage:
+def coverage(region_code: str, region_name: str, departments: list[Department],
+             stages: dict[int, Stage]) -> Coverage:  # fmt: skip
+    """`stages`: the stage of each CPTS of the region (from the rollups)."""
     communes, covering = region_communes(region_code)
-    stages = stages_of(sorted({t for ids in covering.values() for t in ids}))
     region = Area(None, region_name)
     areas = {d.code: Area(d.code, d.name) for d in departments}
     white, shared = [], []

@@ -1,5 +1,5 @@
 """The national view for the platform admin: the regional figures, region by region (six
-queries whatever the number of CPTS and members)."""
+queries whatever the number of CPTS and members, the CPTS's figures from the rollups)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import statistics
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from app.extensions import db
 from app.models.referential import Commune, Region
-from app.rollups.conventions import stages_of
-from app.rollups.members import active_member_counts_by_tenant
+from app.reports.overview import overview_rows
 from app.rollups.territory import territory_links
-from app.tenants.models import Stage, Tenant
+from app.tenants.models import Stage
 
 
 @dataclass
@@ -46,9 +46,10 @@ def national_rows() -> list[RegionRow]:
     people = {code: population for _, code, population in populations}
     for region, _code, population in populations:
         rows[region].population += population
-    tenants = list(db.session.execute(select(Tenant.id, Tenant.region_code, Tenant.population)))
-    ids = [t.id for t in tenants]
-    stages, counts = stages_of(ids), active_member_counts_by_tenant(ids)
+    found = overview_rows(true(), date.today())
+    tenants = [row.tenant for row in found]
+    stages = {row.tenant.id: row.stage for row in found}
+    counts = {row.tenant.id: row.members for row in found}
     for tenant in tenants:
         row = rows[tenant.region_code]
         row.cptss += 1

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from app import privacy
-from app.reports.regional import tenant_rows, tenants_where
-from app.rollups.members import active_member_counts_by_tenant
+from app.reports.overview import overview_rows
 from app.tenants.models import Stage, Tenant
 
 
@@ -39,13 +38,11 @@ def _per_10k(count: int, population: int) -> float | None:
 
 def peers_of(tenant: Tenant, today: date | None = None) -> Peers:
     today = today or date.today()
-    rows = tenant_rows(tenants_where(Tenant.region_code == tenant.region_code))
-    ids = [r.tenant.id for r in rows]
-    before = active_member_counts_by_tenant(ids, today - timedelta(days=365))
+    rows = overview_rows(Tenant.region_code == tenant.region_code, today)
     peers = []
     for row in rows:
         population = row.tenant.population or 0
-        now, then = row.member_count, before.get(row.tenant.id, 0)
+        now, then = row.members, row.current.members_year_ago or 0
         growth = None
         if population and privacy.count(now) is not None and privacy.count(then) is not None:
             growth = round((now - then) * 10_000 / population, 1)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.reports.members import TenantRow
-from app.rollups.conventions import stages_of
-from app.rollups.members import active_member_counts_by_tenant
-from app.tenants.models import Tenant
+from app.rollups.regional import current_rows
+from app.tenants.models import Stage, Tenant
 
 
 def tenant_rows(tenants: list[Tenant]) -> list[TenantRow]:
-    ids = [t.id for t in tenants]
-    counts, stages = active_member_counts_by_tenant(ids), stages_of(ids)
-    return [TenantRow(t, counts.get(t.id, 0), stages[t.id]) for t in tenants]
+    """The CPTS with their members and stage this month, from the rollups (one statement)."""
+    found = {r.tenant.id: r for r in current_rows(Tenant.id.in_([t.id for t in tenants]),
+                                                    date.today())}  # fmt: skip
+    return [
+        TenantRow(t, found[t.id].members, Stage(found[t.id].stage or t.declared_stage))
+        for t in tenants
+    ]
 
 
 def tenants_where(*criteria) -> list[Tenant]:

@@ -9,17 +9,16 @@ streams them).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select
 
 from app.extensions import db
-from app.models.contract import Contract, ContractRecord
+from app.models.contract import ContractRecord
 from app.models.contract_rows import details, heads, record_of
 from app.tenants.context import unscoped
-from app.tenants.models import Stage, Tenant
+from app.tenants.models import Tenant
 
 CHUNK = 500  # CPTS read at a time (the hatch is open while a batch is read)
 FETCH = 1_000  # rows fetched from the database at a time (per statement: memory is bounded by it)
@@ -62,12 +61,3 @@ def contract_records(
         if not batch:
             return
         yield from batch
-
-
-def stages_of(tenant_ids: list[int], today: date | None = None) -> dict[int, Stage]:
-    """The lifecycle stage of each CPTS, derived from its dates (one query)."""
-    if not tenant_ids:
-        return {}
-    today = today or date.today()
-    records = contract_records(Tenant.id.in_(tenant_ids), full=False)
-    return {tenant.id: Contract(record, today).stage for tenant, record in records}

@@ -97,7 +97,7 @@ def compute(sources: Sources, today: date) -> dict[date, dict]:
 _NO_MONEY = {"planned": 0, "due": 0, "paid": 0}
 _EMPTY = {
     "members": 0, "professions": {}, "arrivals": 0, "departures": 0, "stage": None,
-    "convention": None, "signed_on": None, "missions_on_time": 0, "missions_at_risk": 0,
+    "convention": None, "signed_on": None, "amendments": 0, "missions_on_time": 0, "missions_at_risk": 0,
     "missions_late": 0, "periods_due": 0, "periods_submitted": 0, "periods_on_time": 0,
     "indicators": {},
 }  # fmt: skip
@@ -129,6 +129,11 @@ def _contract(contract: Contract, day: date) -> dict:
         "stage": contract.stage.value,
         "convention": contract.status.value,
         "signed_on": signed if signed and signed <= day else None,
+        "amendments": sum(
+            1
+            for a in contract.record.amendments
+            if not a.termination and day.replace(day=1) <= a.signed_on <= day
+        ),
         "missions_on_time": contract.count_missions(MissionStatus.ON_TIME),
         "missions_at_risk": contract.count_missions(MissionStatus.AT_RISK),
         "missions_late": contract.count_missions(MissionStatus.LATE),

@@ -1,10 +1,11 @@
 """HTTP security headers on every response: CSP, nosniff, referrer, HSTS, and
 `Cache-Control: no-store` on everything but the static assets, so no page or API answer of a
-signed-in user is kept by a browser or a proxy."""
+signed-in user is kept by a browser or a proxy; the regional pages, which an ETag names exactly,
+are `private, no-cache` instead: the reader's browser asks again each time and gets 304."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 CSP = "; ".join(
     [
@@ -27,7 +28,7 @@ CACHEABLE_ENDPOINTS = frozenset({"static", "main.plotly_js"})
 
 
 def _add_headers(app: Flask, response: Response) -> Response:
-    if request.endpoint not in CACHEABLE_ENDPOINTS:
+    if request.endpoint not in CACHEABLE_ENDPOINTS and not g.get("revalidate"):
         response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -28,6 +28,7 @@ def upgrade():
         sa.Column("stage", sa.String(length=30), nullable=True),
         sa.Column("convention", sa.String(length=30), nullable=True),
         sa.Column("signed_on", sa.Date(), nullable=True),
+        sa.Column("amendments", sa.Integer(), nullable=False),
         sa.Column("missions_on_time", sa.Integer(), nullable=False),
         sa.Column("missions_at_risk", sa.Integer(), nullable=False),
         sa.Column("missions_late", sa.Integer(), nullable=False),

@@ -4,21 +4,37 @@ the convention status of each (the CPAM's page, over the region)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
 from app.blueprints import conventions, reviews, scoped_blueprint
 from app.blueprints.downloads import download
+from app.blueprints.page_cache import cached_page
 from app.domain import DomainError
-from app.exports import csv_stream
+from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
 from app.models.referential import Department
+from app.reports.charts import ranked_bars
 from app.reports.coverage import LEVELS, coverage
-from app.reports.figures import coverage_figure, members_per_10k_figure
-from app.reports.regional import tenant_rows, tenants_where
+from app.reports.figures import coverage_figure
+from app.reports.overview import (
+    SIZE_CLASSES,
+    SORT_LABELS,
+    OverviewRow,
+    export_cells,
+    export_header,
+    filters_from,
+    kept_rows,
+    medians,
+    overview_rows,
+)
+from app.rollups.regional import freshness
 from app.rollups.territory import region_coverage, region_overlaps
+from app.schemas.convention import STATUS_LABELS
+from app.schemas.tenant import STAGE_LABELS
 from app.services import audit
 from app.services.reporting import due_delay, set_due_delay
 from app.tenants.models import Stage, Tenant
@@ -26,17 +42,62 @@ from app.tenants.models import Stage, Tenant
 bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")
 
 
+def rows_today() -> list[OverviewRow]:
+    return overview_rows(Tenant.region_code == g.region.code, date.today())
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(
+        select(Department).where(Department.region_code == g.region.code).order_by(Department.code)
+    ))  # fmt: skip
+
+
+def page(title: str, build) -> Response:
+    """A regional page from the rollups, its body cached under their version (page_cache)."""
+    return cached_page(freshness(g.region.code), title, build, region=g.region)
+
+
 @bp.get("/")
 def home():
-    rows = tenant_rows(tenants_where(Tenant.region_code == g.region.code))
+    """Every CPTS of the region with the regional median beside each figure."""
+    return page(gettext("Synthèse régionale"), _overview)
+
+
+def _overview() -> str:
+    rows = rows_today()
+    filters = filters_from(request.args)
+    query = {k: v for k, v in request.args.items() if k != "format"}
+    found, kept = medians(rows), kept_rows(rows, filters)
     return render_template(
-        "regional/home.html",
-        region=g.region,
-        rows=rows,
-        coverage=region_coverage(g.region.code),
-        overlaps=region_overlaps(g.region.code),
-        figure=members_per_10k_figure(rows) if rows else None,
-    )
+        "regional/_overview.html",
+        region=g.region, all_rows=rows, rows=kept, medians=found,
+        filters=filters, departments=departments(), stages=list(Stage), size_classes=SIZE_CLASSES,
+        sorts=SORT_LABELS, statuses=STATUS_LABELS, coverage=region_coverage(g.region.code),
+        signed=sum(1 for r in rows if r.stage is Stage.ACI_SIGNED),
+        members=sum(r.members for r in rows), late=sum(r.missions_late for r in rows),
+        at_risk=sum(r.missions_at_risk for r in rows),
+        export_links={f: url_for("regional.overview_export", fmt=f) + "?" + urlencode(query)
+                      for f in ("csv", "xlsx")},
+        chart=ranked_bars([r.tenant.name for r in kept], [r.per_10k for r in kept],
+                          gettext("Membres pour 10 000 habitants"), found["per_10k"],
+                          gettext("médiane régionale"), [r.tenant.fictitious for r in kept])
+        if kept else None,
+    )  # fmt: skip
+
+
+@bp.get("/synthese.<any(csv, xlsx):fmt>")
+def overview_export(fmt: str):
+    """The overview's rows (its filters applied), as CSV or XLSX."""
+    filters = filters_from(request.args)
+    rows = kept_rows(rows_today(), filters)
+    audit.record_now("export", details={"what": "regional_overview", "format": fmt,
+                                        "region": g.region.code, **filters.described()})  # fmt: skip
+    labels = {stage: gettext(label) for stage, label in STAGE_LABELS.items()}
+    cells = [export_cells(row, labels) for row in rows]  # read before the audit commits
+    name = f"cpts-region-{g.region.code}-{date.today().isoformat()}.{fmt}"
+    if fmt == "xlsx":
+        return download(xlsx_stream(gettext("CPTS"), export_header(), cells), name, fmt)
+    return download(csv_stream(export_header(), cells), name, fmt)
 
 
 @bp.get("/conventions/")
@@ -80,16 +141,18 @@ def set_review_delay():
 
 
 def _coverage():
-    departments = list(db.session.scalars(
-        select(Department).where(Department.region_code == g.region.code)
-    ))  # fmt: skip
-    return coverage(g.region.code, g.region.name, departments)
+    stages = {row.tenant.id: row.stage for row in rows_today()}
+    return coverage(g.region.code, g.region.name, departments(), stages)
 
 
 @bp.get("/couverture/")
 def coverage_page():
     """The share of the region's population covered at each stage, by department; white zones
     and overlaps."""
+    return page(gettext("Couverture du territoire"), _coverage_body)
+
+
+def _coverage_body() -> str:
     found = _coverage()
     areas = [found.region, *found.departments]
     names = [gettext("Région") if a.code is None else f"{a.name} ({a.code})" for a in areas]
@@ -108,6 +171,7 @@ def coverage_page():
         coverage=found,
         areas=areas,
         levels=LEVELS,
+        overlaps=region_overlaps(g.region.code),
         chart=coverage_figure(names, series, gettext("Part de la population")),
     )
 
@@ -122,3 +186,6 @@ def white_zones_csv():
     audit.record_now("export", details={"what": "white_zones", "region": g.region.code})
     name = f"zones-blanches-{g.region.code}-{date.today().isoformat()}.csv"
     return download(csv_stream(header, rows), name, "csv")
+
+
+from app.blueprints.regional import trends  # noqa: E402, F401  (the pages over time)

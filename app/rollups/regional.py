@@ -1,0 +1,105 @@
+"""The regional figures, read from the monthly rollups across the CPTS a reader may see (one
+statement each, whatever the number of CPTS, members and values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import lazyload
+
+from app.extensions import db
+from app.models.rollup import CptsMonth, RollupVersion
+from app.rollups.figures import month_of
+from app.tenants.context import unscoped
+from app.tenants.models import Tenant
+
+REASON = "regional figures from the monthly rollups"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a regional page is a function of: the rollups' version, and when they last moved."""
+
+    version: int
+    updated_at: datetime | None
+
+
+def freshness(*region_codes: str) -> Freshness:
+    """The version of the rollups of some regions (all of them with none given): one statement."""
+    query = select(func.coalesce(func.sum(RollupVersion.version), 0),
+                   func.max(RollupVersion.updated_at))  # fmt: skip
+    if region_codes:
+        query = query.where(RollupVersion.region_code.in_(region_codes))
+    version, updated_at = db.session.execute(query).one()
+    return Freshness(int(version), updated_at)
+
+
+@dataclass(frozen=True)
+class CurrentRow:
+    """A CPTS with its figures this month, a year ago, and over the last twelve months."""
+
+    tenant: Tenant
+    members: int
+    members_year_ago: int | None
+    stage: str | None
+    convention: str | None
+    signed_on: date | None
+    missions_late: int
+    missions_at_risk: int
+    periods_due: int  # over the last twelve months
+    periods_submitted: int
+    periods_on_time: int
+
+
+def _year_ago(month: date) -> date:
+    return month.replace(year=month.year - 1)
+
+
+def current_rows(criteria: ColumnElement[bool], today: date) -> list[CurrentRow]:
+    """Every CPTS matching `criteria` (on Tenant), by name, with this month's figures."""
+    now, then = month_of(today), _year_ago(month_of(today))
+    m = CptsMonth
+
+    def this_month(column):
+        return func.max(case((m.month == now, column)))
+
+    def last_year(column):
+        return func.coalesce(func.sum(case((m.month > then, column), else_=0)), 0)
+
+    query = (
+        select(
+            Tenant,
+            func.coalesce(this_month(m.members), 0),
+            func.max(case((m.month == then, m.members))),
+            this_month(m.stage),
+            this_month(m.convention),
+            this_month(m.signed_on),
+            func.coalesce(this_month(m.missions_late), 0),
+            func.coalesce(this_month(m.missions_at_risk), 0),
+            last_year(m.periods_due),
+            last_year(m.periods_submitted),
+            last_year(m.periods_on_time),
+        )
+        .options(lazyload(Tenant.region), lazyload(Tenant.department), lazyload(Tenant.seat))
+        .outerjoin(m, (m.tenant_id == Tenant.id) & (m.month >= then) & (m.month <= now))
+        .where(criteria)
+        .group_by(Tenant.id)
+        .order_by(Tenant.name)
+    )
+    with unscoped(REASON):
+        return [CurrentRow(*row) for row in db.session.execute(query)]
+
+
+def month_series(criteria: ColumnElement[bool], since: date, until: date, *columns) -> list:
+    """(tenant id, month, *columns) of the CPTS matching `criteria`, month by month."""
+    m = CptsMonth
+    query = (
+        select(m.tenant_id, m.month, *columns)
+        .join(Tenant, Tenant.id == m.tenant_id)
+        .where(criteria, m.month >= since, m.month <= until)
+        .order_by(m.tenant_id, m.month)
+    )
+    with unscoped(REASON):
+        return list(db.session.execute(query))

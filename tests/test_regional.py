@@ -1,0 +1,159 @@
+"""The regional pages: figures from the rollups that agree with the source, regional medians,
+filters and exports, a write seen at once, exact caching (ETag, 304), statements flat and at
+most ten, and nothing of another region or another CPTS where it must not be."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from app.blueprints import page_cache
+from app.extensions import db
+from app.models.user import Role
+from app.services import members
+from app.tenants.context import tenant_bound
+from tests.factories import (
+    AGDE,
+    BESANCON,
+    NIMES,
+    add_members,
+    make_contract,
+    make_tenant,
+    make_user,
+)
+
+PAGES = (
+    "/region/76/",
+    "/region/76/couverture/",
+    "/region/76/adhesions/",
+    "/region/76/adhesions/?mesure=densite&profession=infirmier",
+    "/region/76/conventions/bilan/",
+    "/region/76/resultats/",
+    "/region/76/comparer/?cpts=cpts-a&cpts=cpts-b",
+)
+
+
+@pytest.fixture
+def region(app):
+    """Three CPTS in Occitanie (one signed, with members), one in Bourgogne-Franche-Comté; the
+    ARS users of both regions."""
+    a = make_tenant("cpts-a", name="CPTS du Narbonnais")
+    b = make_tenant("cpts-b", (AGDE,), name="CPTS d'Agde")
+    make_tenant("cpts-c", (NIMES,), name="CPTS de Nîmes")
+    other = make_tenant("cpts-bfc", (BESANCON,), name="CPTS de Besançon")
+    add_members(a, 30, joined_on=date(2024, 1, 15))
+    add_members(b, 12, joined_on=date.today() - timedelta(days=100))
+    add_members(other, 20)
+    make_contract(a)
+    make_user("ars.occitanie@test.fr", Role.ARS, region="76")
+    make_user("ars.bfc@test.fr", Role.ARS, region="27")
+    page_cache.clear()
+    return a, b, other
+
+
+def test_the_overview_shows_each_cpts_with_the_regional_median(region, auth):
+    a, b, _other = region
+    auth.login("ars.occitanie@test.fr")
+    page = auth.client.get("/region/76/").get_data(as_text=True)
+    assert "CPTS du Narbonnais" in page and "CPTS d&#39;Agde" in page
+    assert "CPTS de Besançon" not in page
+    assert "Médiane régionale" in page and "Données au" in page
+    assert f"{a.population:,}".replace(",", "\u202f") in page  # the referential's population
+    only_11 = auth.client.get("/region/76/?departement=34").get_data(as_text=True)
+    assert "CPTS d&#39;Agde" in only_11 and "CPTS du Narbonnais" not in only_11
+
+
+def test_the_overview_exports_as_csv_and_xlsx_with_its_filters(region, auth):
+    a, *_ = region
+    auth.login("ars.occitanie@test.fr")
+    body = auth.client.get("/region/76/synthese.csv?departement=11").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["CPTS", "Département", "Stade"]
+    assert [r[0] for r in rows[1:]] == ["CPTS du Narbonnais"]
+    assert rows[1][3] == str(a.population) and rows[1][5] == "30"
+    workbook = load_workbook(io.BytesIO(auth.client.get("/region/76/synthese.xlsx").data))
+    names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["CPTS d'Agde", "CPTS de Nîmes", "CPTS du Narbonnais"]
+
+
+def test_a_committed_write_is_seen_at_once_and_the_etag_changes(region, auth):
+    a, *_ = region
+    auth.login("ars.occitanie@test.fr")
+    first = auth.client.get("/region/76/")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = auth.client.get("/region/76/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    with tenant_bound(a.id):
+        members.create_member(
+            a,
+            {
+                "first_name": "Zoé",
+                "last_name": "Nouvelle",
+                "profession": "sage_femme",
+                "joined_on": date.today().isoformat(),
+            },
+        )
+        db.session.commit()  # fmt: skip
+    fresh = auth.client.get("/region/76/", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
+    assert ">31<" in fresh.get_data(as_text=True)  # 30 members, then 31
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_regional_pages_are_flat_and_at_most_ten_statements(region, auth, count_sql, path):
+    auth.login("ars.occitanie@test.fr")
+    with count_sql() as small:
+        assert auth.client.get(path).status_code == 200
+    more = [make_tenant(f"cpts-n{n}", (code,)) for n, code in enumerate(("11001", "34001"))]
+    for tenant in more:
+        add_members(tenant, 5)
+    with count_sql() as large:
+        assert auth.client.get(path).status_code == 200
+    assert small.count == large.count <= 10
+    with count_sql() as cached:
+        assert auth.client.get(path).status_code == 200
+    assert cached.count <= small.count
+
+
+def test_another_regions_ars_gets_404_everywhere(region, auth):
+    auth.login("ars.bfc@test.fr")
+    for path in (*PAGES, "/region/76/synthese.csv", "/region/76/chiffres/signatures.csv"):
+        assert auth.client.get(path).status_code == 404, path
+
+
+def test_compare_keeps_only_the_regions_cpts_and_their_figures(region, auth):
+    auth.login("ars.occitanie@test.fr")
+    page = auth.client.get("/region/76/comparer/?cpts=cpts-a&cpts=cpts-bfc&cpts=cpts-b")
+    text = page.get_data(as_text=True)
+    assert "Côte à côte" in text and "Besançon" not in text
+    body = auth.client.get("/region/76/chiffres/comparaison.csv?cpts=cpts-a&cpts=cpts-b").get_data(
+        as_text=True
+    )
+    header = next(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert header == ["Indicateur", "CPTS du Narbonnais", "CPTS d'Agde", "Médiane régionale"]
+
+
+def test_growth_and_conventions_agree_with_the_source(region, auth):
+    auth.login("ars.occitanie@test.fr")
+    growth = auth.client.get("/region/76/chiffres/adhesions-cpts.csv").get_data(as_text=True)
+    rows = {r[0]: r for r in csv.reader(io.StringIO(growth.lstrip("\ufeff")), delimiter=";")}
+    assert rows["CPTS du Narbonnais"][2] == "30" and rows["CPTS d'Agde"][2] == "12"
+    assert rows["CPTS d'Agde"][1] == ""  # nobody a year ago: no growth rate
+    years = auth.client.get("/region/76/chiffres/signatures.csv").get_data(as_text=True)
+    lines = list(csv.reader(io.StringIO(years.lstrip("\ufeff")), delimiter=";"))
+    assert ["2024", "1", "1", "1"] in lines  # signed in 2024, one amendment that year
+    money = auth.client.get("/region/76/chiffres/financement.csv").get_data(as_text=True)
+    assert "2024" in money and "75000" in money.replace(",00", "").replace(" ", "")
+
+
+def test_a_president_cannot_open_the_regional_pages(region, auth):
+    a, *_ = region
+    make_user("president@test.fr", Role.PRESIDENT, tenant=a)
+    auth.login("president@test.fr")
+    for path in PAGES:
+        assert auth.client.get(path).status_code in (403, 404), path
