@@ -1,5 +1,6 @@
 """`flask demo load`: the five CPTS of the seed articles and a few fictitious ones (idempotent);
-`flask demo national`: a national-scale data set for benchmarks (idempotent too)."""
+`flask demo national`: a national-scale data set for benchmarks, indicator values included
+(idempotent too)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def load(force: bool) -> None:
 )
 def national(cptss: int, members: int) -> None:
     """Fill the database with fictitious CPTS on real territories of every region, their
-    members and conventions (benchmarks, evaluation). Refused in production."""
+    members, conventions and, for those with a convention, five years at most of indicator
+    values (benchmarks, evaluation). Refused in production."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("APP_ENV=production : données fictives refusées.")
     for line in load_national(cptss, members):

@@ -82,7 +82,7 @@ PROFILES = {  # by catalogue code; the pathways' outcomes are left out (no pathw
     "mt_c2s_ald": Profile((8, 25), (0.4, 0.85)),
     "mt_16": Profile((820, 900), (1.0, 1.06), 0.82),
     "snp_sas": Profile((1.5, 5), (1.2, 2.5)),
-    "snp_rdv": Profile((700, 880), (1.0, 1.12), 0.006),
+    "snp_rdv": Profile((700, 880), (1.0, 1.12), 0.02),
     "parcours_inclus": Profile((0.5, 3), (1.5, 4)),
     "urgences_sans_hospit": Profile((55, 85), (0.8, 0.95), 1.0),
     "depistage_sein": Profile((450, 600), (1.0, 1.12), 0.085),
