@@ -147,6 +147,7 @@ SAMPLES = {
     "period_id": 1,
     "indicator_id": 1,
     "pathway_id": 1,
+    "table": "signatures",  # a chart of the regional pages, as CSV
     "document_id": 1,
     "template_id": 1,
 }

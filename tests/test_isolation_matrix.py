@@ -165,6 +165,7 @@ def sample_values(world: World) -> dict:
         "mission": "acces_soins",
         "name": "parcours",  # a table of the dashboard, as CSV
         "template_id": 1,
+        "table": "signatures",  # a chart of the regional pages, as CSV
         **world.contract_ids,
     }
 

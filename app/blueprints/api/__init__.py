@@ -11,6 +11,7 @@ from flask_smorest import Api
 from app.blueprints import IdConverter
 from app.blueprints.api import conventions, docs, indicators, members, tenants  # noqa: F401
 from app.blueprints.api.blueprint import TENANT_PARAMETER, account_api, tenant_api
+from app.blueprints.api.regions import REGION_PARAMETER, region_api
 from app.extensions import csrf
 from app.schemas.envelope import ErrorSchema
 
@@ -38,8 +39,9 @@ def init_app(app: Flask) -> None:
         {"type": "http", "scheme": "bearer", "description": "jeton personnel (/compte/jetons)"},
     )
     app.blueprints["api-docs"].access = "public"  # type: ignore[attr-defined]
-    for blueprint in (tenant_api, account_api):
+    for blueprint in (tenant_api, account_api, region_api):
         csrf.exempt(blueprint)  # a bearer token, never a cookie: nothing to forge
     api.register_blueprint(account_api)
     api.register_blueprint(tenant_api, parameters=[TENANT_PARAMETER])
+    api.register_blueprint(region_api, parameters=[REGION_PARAMETER])
     app.register_blueprint(docs.bp)

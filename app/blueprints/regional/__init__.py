@@ -76,7 +76,7 @@ def _overview() -> str:
         signed=sum(1 for r in rows if r.stage is Stage.ACI_SIGNED),
         members=sum(r.members for r in rows), late=sum(r.missions_late for r in rows),
         at_risk=sum(r.missions_at_risk for r in rows),
-        export_links={f: url_for("regional.overview_export", fmt=f) + "?" + urlencode(query)
+        export_links={f: url_for("regional.overview_export", kind=f) + "?" + urlencode(query)
                       for f in ("csv", "xlsx")},
         chart=ranked_bars([r.tenant.name for r in kept], [r.per_10k for r in kept],
                           gettext("Membres pour 10 000 habitants"), found["per_10k"],
@@ -85,19 +85,19 @@ def _overview() -> str:
     )  # fmt: skip
 
 
-@bp.get("/synthese.<any(csv, xlsx):fmt>")
-def overview_export(fmt: str):
+@bp.get("/synthese.<any(csv, xlsx):kind>")
+def overview_export(kind: str):
     """The overview's rows (its filters applied), as CSV or XLSX."""
     filters = filters_from(request.args)
     rows = kept_rows(rows_today(), filters)
-    audit.record_now("export", details={"what": "regional_overview", "format": fmt,
-                                        "region": g.region.code, **filters.described()})  # fmt: skip
+    audit.record_now("export", details={"what": "regional_overview", "format": kind,
+                                        "region": g.region.code, **filters.described()})  # kind: skip
     labels = {stage: gettext(label) for stage, label in STAGE_LABELS.items()}
     cells = [export_cells(row, labels) for row in rows]  # read before the audit commits
-    name = f"cpts-region-{g.region.code}-{date.today().isoformat()}.{fmt}"
-    if fmt == "xlsx":
-        return download(xlsx_stream(gettext("CPTS"), export_header(), cells), name, fmt)
-    return download(csv_stream(export_header(), cells), name, fmt)
+    name = f"cpts-region-{g.region.code}-{date.today().isoformat()}.{kind}"
+    if kind == "xlsx":
+        return download(xlsx_stream(gettext("CPTS"), export_header(), cells), name, kind)
+    return download(csv_stream(export_header(), cells), name, kind)
 
 
 @bp.get("/conventions/")

@@ -134,15 +134,15 @@ def _tables(rows: list[OverviewRow]) -> dict:
     }  # fmt: skip
 
 
-@bp.get("/chiffres/<name>.csv")
-def table_csv(name: str):
+@bp.get("/chiffres/<table>.csv")
+def table_csv(table: str):
     """The figures of one chart of the regional pages (amounts in euros)."""
     tables = _tables(rows_today())
-    if name not in tables:
+    if table not in tables:
         abort(404)
-    table: Table = tables[name]()
-    cells = [[Euros(c) if table.money and i and isinstance(c, int) else c
-              for i, c in enumerate(row)] for row in table.rows]  # fmt: skip
-    audit.record_now("export", details={"what": f"regional_{name}", "region": g.region.code})
-    filename = f"{name}-{g.region.code}-{date.today().isoformat()}.csv"
-    return download(csv_stream(table.header, cells), filename, "csv")
+    found: Table = tables[table]()
+    cells = [[Euros(c) if found.money and i and isinstance(c, int) else c
+              for i, c in enumerate(row)] for row in found.rows]  # fmt: skip
+    audit.record_now("export", details={"what": f"regional_{table}", "region": g.region.code})
+    filename = f"{table}-{g.region.code}-{date.today().isoformat()}.csv"
+    return download(csv_stream(found.header, cells), filename, "csv")
