@@ -91,7 +91,7 @@ def overview_export(kind: str):
     filters = filters_from(request.args)
     rows = kept_rows(rows_today(), filters)
     audit.record_now("export", details={"what": "regional_overview", "format": kind,
-                                        "region": g.region.code, **filters.described()})  # kind: skip
+                                        "region": g.region.code, **filters.described()})  # fmt: skip
     labels = {stage: gettext(label) for stage, label in STAGE_LABELS.items()}
     cells = [export_cells(row, labels) for row in rows]  # read before the audit commits
     name = f"cpts-region-{g.region.code}-{date.today().isoformat()}.{kind}"
