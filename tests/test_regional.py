@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models.user import Role
 from app.services import members
 from app.tenants.context import tenant_bound
+from tests.conftest import api_token
 from tests.factories import (
     AGDE,
     BESANCON,
@@ -157,3 +158,25 @@ def test_a_president_cannot_open_the_regional_pages(region, auth):
     auth.login("president@test.fr")
     for path in PAGES:
         assert auth.client.get(path).status_code in (403, 404), path
+
+
+def _bearer(email: str) -> dict:
+    return {"Authorization": f"Bearer {api_token(email, 'read')}"}
+
+
+def test_the_api_gives_the_regions_figures_in_scope_only(region, client):
+    a, b, _other = region
+    ars = _bearer("ars.occitanie@test.fr")
+    overview = client.get("/api/v1/regions/76/overview", headers=ars).get_json()["data"]
+    by_slug = {row["slug"]: row for row in overview["cptss"]}
+    assert set(by_slug) == {"cpts-a", "cpts-b", "cpts-c"}
+    assert by_slug["cpts-a"]["members"] == 30 and by_slug["cpts-a"]["population"] == a.population
+    assert overview["medians"]["members"] == 12  # 30, 12 and 0 members
+    for path in ("overview", "growth", "conventions", "outcomes"):
+        assert client.get(f"/api/v1/regions/76/{path}", headers=ars).status_code == 200, path
+        refused = client.get(f"/api/v1/regions/76/{path}", headers=_bearer("ars.bfc@test.fr"))
+        assert refused.status_code == 404, path
+    growth = client.get("/api/v1/regions/76/growth", headers=ars).get_json()["data"]
+    assert growth["region_members"][-1] == 42
+    wrong = client.get("/api/v1/regions/76/outcomes?modele=x", headers=ars)
+    assert wrong.status_code == 422
