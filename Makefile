@@ -34,6 +34,8 @@ serve-setup: install
 	LOG_LEVEL=WARNING $(FLASK) db upgrade
 	LOG_LEVEL=WARNING $(FLASK) referential load
 	LOG_LEVEL=WARNING $(FLASK) demo load
+	@# Fictitious neighbours for the two demo regions, so that their ARS compare a real region
+	LOG_LEVEL=WARNING $(FLASK) demo national --cptss 40 --members 90 --region 76 --region 27 --prefix "CPTS fictive –"
 
 run: serve-setup
 	@echo "Observatoire CPTS: http://127.0.0.1:$(PORT)/"

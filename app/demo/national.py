@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -92,9 +93,11 @@ PROFILES = {  # by catalogue code; the pathways' outcomes are left out (no pathw
 }
 
 
-def territories(count: int, known: set[str]) -> list[tuple[Epci, list[Commune]]]:
-    """`count` EPCIs taken in turn from every region (the largest first), each with its
-    communes of that region, none held by a CPTS already (but the national CPTS `known`)."""
+def territories(count: int, known: set[str],
+                regions: Sequence[str] = ()) -> list[tuple[Epci, list[Commune]]]:  # fmt: skip
+    """`count` EPCIs taken in turn from every region (or the `regions` given), the largest
+    first, each with its communes of that region, none held by a CPTS already (but the national
+    CPTS `known`)."""
     claimed = {code for code, _tenant in territory_links()}
     by_epci: dict[str, list[Commune]] = defaultdict(list)
     for commune in db.session.scalars(select(Commune).where(Commune.epci_siren.is_not(None))):
@@ -109,7 +112,7 @@ def territories(count: int, known: set[str]) -> list[tuple[Epci, list[Commune]]]
                      key=lambda r: sum(c.population for c in communes if c.region_code == r))  # fmt: skip
         by_region[region].append((epci, [c for c in communes if c.region_code == region]))
     picked: list[tuple[Epci, list[Commune]]] = []
-    queues = [by_region[r] for r in sorted(by_region)]
+    queues = [by_region[r] for r in sorted(by_region) if not regions or r in regions]
     while len(picked) < count and any(queues):
         for queue in queues:
             if queue and len(picked) < count:
@@ -117,20 +120,22 @@ def territories(count: int, known: set[str]) -> list[tuple[Epci, list[Commune]]]
     return picked
 
 
-def load_national(count: int = 1000, members: int = 150, seed: int = 2026) -> list[str]:
-    """Create what is missing of the national data set; return the lines to print."""
+def load_national(count: int = 1000, members: int = 150, seed: int = 2026,
+                  regions: Sequence[str] = (), prefix: str = "CPTS nationale") -> list[str]:  # fmt: skip
+    """Create what is missing of the national data set (in some `regions` only, if given);
+    return the lines to print."""
     started = time.perf_counter()
     known = set(db.session.scalars(select(Tenant.slug).where(Tenant.slug.startswith(SLUG))))
     names = set(db.session.scalars(select(Tenant.name)))  # unique: EPCIs may share a name
     load_catalogue()  # the templates the indicators come from
     templates = _templates()
     created = member_rows = period_rows = value_rows = 0
-    for number, (epci, communes) in enumerate(territories(count, known), start=1):
+    for number, (epci, communes) in enumerate(territories(count, known, regions), start=1):
         slug = f"{SLUG}{epci.siren}"
         if slug in known:
             continue
         rng = random.Random(f"{seed}-{epci.siren}")
-        name = f"CPTS nationale {epci.name}"[:180]
+        name = f"{prefix} {epci.name}"[:180]
         name = f"{name} ({epci.siren})" if name in names else name
         names.add(name)
         tenant = create_tenant(
