@@ -84,11 +84,15 @@ def test_president_logs_in_and_sees_the_tenant_home(app, live_server, browser):
     assert errors == []
 
 
-def test_ars_user_sees_the_regional_chart_drawn_by_local_plotly(app, live_server, browser):
-    for slug, code in (("cpts-a", "11262"), ("cpts-b", "34003")):
-        add_members(_make_tenant(slug, (code,)), 5)
+def test_ars_user_walks_the_regional_pages_drawn_by_local_plotly(app, live_server, browser):
+    """Overview (filtered by department), coverage, compare (two CPTS picked, kept in the URL)
+    and the review queue, as the ARS of Occitanie."""
+    for slug, code, name in (("cpts-a", "11262", "CPTS du Narbonnais"),
+                             ("cpts-b", "34003", "CPTS d'Agde"),
+                             ("cpts-c", "30189", "CPTS de Nîmes")):  # fmt: skip
+        add_members(_make_tenant(slug, (code,), name=name), 15)
     make_user("ars@test.fr", Role.ARS, region="76")
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 1500, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -96,10 +100,35 @@ def test_ars_user_sees_the_regional_chart_drawn_by_local_plotly(app, live_server
     _login(page, live_server, "ars@test.fr")
     page.wait_for_url(f"{live_server}/region/76/")
     page.wait_for_selector(".chart .main-svg", timeout=10_000)
-    assert page.locator(".chart .bars path").count() == 2
+    assert page.locator(".chart .bars path").count() == 3
+    page.get_by_label("Département").select_option("34")
+    page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url("**departement=34**")
+    names = page.locator("table.overview tbody th").all_inner_texts()
+    assert [n.strip() for n in names] == ["CPTS d'Agde"]
+    _shot(page, "region-overview")
+
+    page.get_by_role("link", name="Couverture", exact=True).click()
+    page.wait_for_selector(".chart .main-svg", timeout=10_000)
+    assert "Zones blanches" in page.content()
+    _shot(page, "region-coverage")
+
+    page.get_by_role("link", name="Comparer", exact=True).click()
+    page.get_by_label("CPTS du Narbonnais").check()
+    page.get_by_label("CPTS de Nîmes").check()
+    page.get_by_role("button", name="Comparer").click()
+    page.wait_for_url("**cpts=cpts-a**")
+    assert "cpts=cpts-c" in page.url
+    header = page.locator("table.data-table thead th").all_inner_texts()
+    assert header[1:] == ["CPTS de Nîmes", "CPTS du Narbonnais", "Médiane régionale"]
+    page.wait_for_selector(".chart .main-svg", timeout=10_000)
+    _shot(page, "region-compare")
+
+    page.get_by_role("link", name="Revue des indicateurs", exact=True).click()
+    page.wait_for_url(f"{live_server}/region/76/revue/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Revue des indicateurs"
     assert all(url.startswith(live_server) for url in requests), "a request left the machine"
     assert errors == []  # in particular, no Content-Security-Policy violation
-    _shot(page, "region-home")
 
 
 def test_members_added_imported_and_found_in_the_journal(app, live_server, browser, tmp_path):
