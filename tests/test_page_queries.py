@@ -36,7 +36,7 @@ CEILINGS = {
     "/t/cpts-0/": 18,
     "/t/cpts-0/utilisateurs": 6,
     "/region/76/": 10,
-    "/admin/": 6,
+    "/admin/": 7,
     "/cpam/": 10,
     "/api/v1/t/cpts-0/": 9,  # with the token's check and its counted use
 }

@@ -180,3 +180,17 @@ def test_the_api_gives_the_regions_figures_in_scope_only(region, client):
     assert growth["region_members"][-1] == 42
     wrong = client.get("/api/v1/regions/76/outcomes?modele=x", headers=ars)
     assert wrong.status_code == 422
+
+
+def test_the_admin_list_is_paginated_from_the_rollups(region, auth, monkeypatch):
+    from app.blueprints import admin
+
+    monkeypatch.setattr(admin, "PER_PAGE", 2)
+    make_user("admin@test.fr", Role.ADMIN)
+    auth.login("admin@test.fr")
+    first = auth.client.get("/admin/").get_data(as_text=True)
+    second = auth.client.get("/admin/?page=2").get_data(as_text=True)
+    assert "4 CPTS enregistrées" in first and "Page 1 sur 2" in first
+    names = ("CPTS d&#39;Agde", "CPTS de Besançon", "CPTS de Nîmes", "CPTS du Narbonnais")
+    assert [n in first for n in names] == [True, True, False, False]
+    assert [n in second for n in names] == [False, False, True, True]

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select
 from werkzeug.datastructures import MultiDict
 
 from app.blueprints.downloads import download
+from app.blueprints.paging import page_number
 from app.domain import DomainError
 from app.exports import csv_stream, json_stream, xlsx_stream
 from app.extensions import db
@@ -56,18 +57,13 @@ def filters_from(args: MultiDict) -> ConventionFilters:
     )
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return max(1, min(int(page), 10_000)) if page.isdigit() else 1
-
-
 def list_page(scope: ColumnElement[bool], heading: str, eyebrow: str, export_endpoint: str):
     today = date.today()
     filters = filters_from(request.args)
     rows = list(convention_rows(scope, today))
     counts = scope_counts(rows)
     kept = sorted_rows((r for r in rows if filters.keeps(r)), filters.sort)
-    page = _page_number()
+    page = page_number()
     shown = kept[(page - 1) * PER_PAGE : page * PER_PAGE]
     query = {k: v for k, v in request.args.items() if k not in ("page", "format")}
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from app.extensions import db
 from app.reports.members import TenantRow
 from app.rollups.regional import current_rows
 from app.tenants.models import Stage, Tenant
@@ -20,7 +17,3 @@ def tenant_rows(tenants: list[Tenant]) -> list[TenantRow]:
         TenantRow(t, found[t.id].members, Stage(found[t.id].stage or t.declared_stage))
         for t in tenants
     ]
-
-
-def tenants_where(*criteria) -> list[Tenant]:
-    return list(db.session.scalars(select(Tenant).where(*criteria).order_by(Tenant.name)))

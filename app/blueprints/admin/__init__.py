@@ -4,22 +4,40 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy import func, select
 
 from app.blueprints import scoped_blueprint
+from app.blueprints.paging import page_number
 from app.domain import DomainError
 from app.extensions import db
 from app.models.indicator import DEFINITION_FIELDS, DEFINITION_LABELS
-from app.reports.regional import tenant_rows, tenants_where
+from app.models.referential import Region
+from app.reports.regional import tenant_rows
 from app.services import catalogue
+from app.tenants.models import Tenant
 
 bp = scoped_blueprint("admin", __name__, "admin", url_prefix="/admin")
 
 
+PER_PAGE = 50
+
+
 @bp.get("/")
 def tenants():
-    rows = tenant_rows(tenants_where())
-    regions = sorted({row.tenant.region for row in rows}, key=lambda region: region.name)
-    return render_template("admin/tenants.html", rows=rows, regions=regions)
+    """Every CPTS, a page at a time (read from the rollups: flat whatever their number)."""
+    page = page_number()
+    total = db.session.scalar(select(func.count(Tenant.id))) or 0
+    found = db.session.scalars(
+        select(Tenant).order_by(Tenant.name).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    )
+    regions = db.session.scalars(
+        select(Region).where(Region.code.in_(select(Tenant.region_code))).order_by(Region.name)
+    )
+    return render_template(
+        "admin/tenants.html", rows=tenant_rows(list(found)), regions=list(regions), total=total,
+        page=page, pages=max(1, -(-total // PER_PAGE)),
+        link=lambda **args: url_for("admin.tenants", **args),
+    )  # fmt: skip
 
 
 def _catalogue_page(template=None, errors: dict | None = None, status: int = 200):

@@ -17,6 +17,7 @@ from flask_babel import gettext
 
 from app.blueprints.downloads import download
 from app.blueprints.forms import render_form, show_errors
+from app.blueprints.paging import page_number
 from app.blueprints.workspace.blueprint import bp, may
 from app.blueprints.workspace.forms import DateForm, EraseForm, MemberForm
 from app.domain import DomainError
@@ -59,16 +60,11 @@ def _filters() -> members.MemberFilters:
     )
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return max(1, min(int(page), 10_000)) if page.isdigit() else 1
-
-
 @bp.get("/membres/")
 @require(Action.READ_PEOPLE)
 def member_list():
     filters = _filters()
-    found = members.find_members(current_tenant, filters, _page_number(), PER_PAGE)
+    found = members.find_members(current_tenant, filters, page_number(), PER_PAGE)
     territory = members.territory_set(current_tenant)
     return render_template(
         "workspace/members.html",
