@@ -99,7 +99,7 @@ def test_region_page_lists_communes_claimed_by_several_cpts(president, client, a
     make_user("ars@test.fr", Role.ARS, region="76")
     auth.logout()
     auth.login("ars@test.fr")
-    page = client.get("/region/76/").get_data(as_text=True)
+    page = client.get("/region/76/couverture/").get_data(as_text=True)
     section = page[page.index("Communes revendiquées par plusieurs CPTS") :]
     assert "Narbonne" in section and "CPTS cpts-a ; CPTS cpts-b" in section
     assert "Agde" not in section.split("</table>")[0]

@@ -1,27 +1,77 @@
 """Exact caching of the pages read from the rollups. Such a page is a function of the rollups'
 version, the reader (their scope), the language, the day and the URL: its body is kept under
-that key, and its ETag names it, so a reader asking again gets 304 or the kept body, and a
+that key, and its ETag names it, so a reader asking again gets 304 or the kept page, and a
 write anywhere in the region (which moves the version) is seen at once. Nothing stale is served:
-a figure that changed has a new key."""
+a figure that changed has a new key.
+
+The whole page (layout included) is kept too, per session: the layout carries the session's CSRF
+token, valid for an hour (Flask-WTF), so a kept page lives half of that; a page with a message
+to flash, or for a session without its token yet, is rendered afresh.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from threading import Lock
 
-from flask import Response, g, make_response, render_template, request
+from flask import Response, g, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.rollups.regional import Freshness
 
-MAX_PAGES = 512  # per process; a body is 20-200 KB
-_bodies: OrderedDict[str, Markup] = OrderedDict()
-_lock = Lock()
+PAGE_SECONDS = 1800  # a whole page (its CSRF token) is kept at most this long
+
+
+class _Kept:
+    """A small LRU store, shared by the threads of a process."""
+
+    def __init__(self, size: int, seconds: float | None = None):
+        self.size, self.seconds = size, seconds
+        self.items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            if self.seconds is not None and time.monotonic() - found[0] > self.seconds:
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, value) -> None:
+        with self.lock:
+            self.items[key] = (time.monotonic(), value)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_bodies = _Kept(512)
+_pages = _Kept(2048, PAGE_SECONDS)
+_figures = _Kept(256)
+
+
+def memo(parts: tuple, build: Callable[[], object]):
+    """What `build` returns, kept under `parts` (which must name the rollups' version: the
+    region's rows, say, shared by every page and reader of that version)."""
+    key = repr(parts)
+    found = _figures.get(key)
+    if found is None:
+        found = build()
+        _figures.put(key, found)
+    return found
 
 
 def page_key(state: Freshness) -> str:
@@ -30,29 +80,32 @@ def page_key(state: Freshness) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _body(key: str, build: Callable[[], str]) -> Markup:
-    with _lock:
-        if key in _bodies:
-            _bodies.move_to_end(key)
-            return _bodies[key]
-    body = Markup(build())
-    with _lock:
-        _bodies[key] = body
-        while len(_bodies) > MAX_PAGES:
-            _bodies.popitem(last=False)
-    return body
+def _kept(store: _Kept, key: str, build: Callable[[], str]) -> Markup:
+    found: Markup | None = store.get(key)
+    if found is None:
+        found = Markup(build())
+        store.put(key, found)
+    return found
 
 
-def cached_page(state: Freshness, title: str, build: Callable[[], str], **layout) -> Response:
-    """The page whose body `build` renders, served from the cache or as 304 when it can be."""
+def cached_page(state: Freshness, title: str, build: Callable[[], str],
+                layout: str = "regional/page.html", **context) -> Response:  # fmt: skip
+    """The page whose body `build` renders inside `layout`, served from the cache or as 304."""
     key = page_key(state)
     if request.if_none_match.contains_weak(key):
         response = Response(status=304)
     else:
-        body = _body(key, build)
-        response = make_response(render_template(
-            "regional/page.html", body=body, title=title, freshness=state, **layout
-        ))  # fmt: skip
+
+        def whole() -> str:
+            body = _kept(_bodies, key, build)
+            return render_template(layout, body=body, title=title, freshness=state, **context)
+
+        secret = session.get("csrf_token")
+        if secret and not session.get("_flashes"):
+            html = _kept(_pages, hashlib.sha256(f"{key}:{secret}".encode()).hexdigest(), whole)
+        else:
+            html = Markup(whole())
+        response = make_response(html)
     response.set_etag(key, weak=True)
     # Kept by the reader's browser only, and asked again each time (the ETag answers): the
     # aggregates of a region, never a patient's or a member's data.
@@ -62,5 +115,5 @@ def cached_page(state: Freshness, title: str, build: Callable[[], str], **layout
 
 
 def clear() -> None:
-    with _lock:
-        _bodies.clear()
+    for store in (_bodies, _pages, _figures):
+        store.clear()

@@ -30,7 +30,8 @@ def _percent(value: float | None) -> str | None:
     return None if value is None else f"{value:.1f} %".replace(".", ",")
 
 
-def comparison(rows: list[OverviewRow], slugs: list[str], today: date) -> Comparison:
+def comparison(rows: list[OverviewRow], slugs: list[str], today: date,
+               sums: dict | None = None) -> Comparison:  # fmt: skip
     """The CPTS named by `slugs` among `rows` (others ignored: only the region's), in the order
     of the list, at most MAX_PICKED."""
     by_slug = {r.tenant.slug: r for r in rows}
@@ -58,7 +59,7 @@ def comparison(rows: list[OverviewRow], slugs: list[str], today: date) -> Compar
          _percent(median["completeness"]))  # fmt: skip
     line(gettext("Remises à l'heure (12 mois)"), [_percent(r.timeliness) for r in picked],
          _percent(median["timeliness"]))  # fmt: skip
-    found = trends.outcome_sums([r.tenant.id for r in rows], today)
+    found = sums if sums is not None else trends.outcome_sums([r.tenant.id for r in rows], today)
     present = {code for codes in found.values() for code in codes}
     for template in trends.templates():
         if template.code not in present:

@@ -16,9 +16,9 @@ from werkzeug.datastructures import MultiDict
 from app.exports import Cell
 from app.i18n import N_
 from app.models.contract import ConventionStatus
-from app.rollups.regional import CurrentRow, current_rows
+from app.rollups.regional import CurrentRow, TenantFacts, current_rows
 from app.schemas.convention import STATUS_LABELS
-from app.tenants.models import Stage, Tenant
+from app.tenants.models import Stage
 
 SIZE_CLASSES = ("T1", "T2", "T3", "T4")
 
@@ -28,7 +28,7 @@ class OverviewRow:
     current: CurrentRow
 
     @property
-    def tenant(self) -> Tenant:
+    def tenant(self) -> TenantFacts:
         return self.current.tenant
 
     @property

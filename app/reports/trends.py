@@ -220,8 +220,11 @@ def outcome_of(row: OverviewRow, template: IndicatorTemplate, sums: dict) -> Out
     return Outcome(row, value, base, previous, value is None)
 
 
-def outcomes(rows: list[OverviewRow], today: date, code: str | None) -> Outcomes:
-    sums = outcome_sums([r.tenant.id for r in rows], today)
+def outcomes(rows: list[OverviewRow], today: date, code: str | None,
+             sums: dict | None = None) -> Outcomes:  # fmt: skip
+    """`sums`: outcome_sums() of the rows, when the caller has them already."""
+    if sums is None:
+        sums = outcome_sums([r.tenant.id for r in rows], today)
     present = {c for codes in sums.values() for c in codes}
     shown = [t for t in templates() if t.code in present]
     template = next((t for t in shown if t.code == code), shown[0] if shown else None)

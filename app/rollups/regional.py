@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.models.rollup import CptsMonth, RollupVersion
 from app.rollups.figures import month_of
 from app.tenants.context import unscoped
-from app.tenants.models import Tenant
+from app.tenants.models import Stage, Tenant
 
 REASON = "regional figures from the monthly rollups"
 
@@ -37,10 +36,30 @@ def freshness(*region_codes: str) -> Freshness:
 
 
 @dataclass(frozen=True)
+class TenantFacts:
+    """What the regional figures say of a CPTS besides its numbers: plain values, which a page
+    may keep (cached) beyond the request that read them."""
+
+    id: int
+    slug: str
+    name: str
+    region_code: str
+    department_code: str | None
+    population: int
+    size_class: str
+    fictitious: bool
+    declared_stage: Stage
+
+
+FACTS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.region_code, Tenant.department_code,
+         Tenant.population, Tenant.size_class, Tenant.fictitious, Tenant.declared_stage)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class CurrentRow:
     """A CPTS with its figures this month, a year ago, and over the last twelve months."""
 
-    tenant: Tenant
+    tenant: TenantFacts
     members: int
     members_year_ago: int | None
     stage: str | None
@@ -70,7 +89,7 @@ def current_rows(criteria: ColumnElement[bool], today: date) -> list[CurrentRow]
 
     query = (
         select(
-            Tenant,
+            *FACTS,
             func.coalesce(this_month(m.members), 0),
             func.max(case((m.month == then, m.members))),
             this_month(m.stage),
@@ -82,14 +101,15 @@ def current_rows(criteria: ColumnElement[bool], today: date) -> list[CurrentRow]
             last_year(m.periods_submitted),
             last_year(m.periods_on_time),
         )
-        .options(lazyload(Tenant.region), lazyload(Tenant.department), lazyload(Tenant.seat))
         .outerjoin(m, (m.tenant_id == Tenant.id) & (m.month >= then) & (m.month <= now))
         .where(criteria)
-        .group_by(Tenant.id)
+        .group_by(*FACTS)
         .order_by(Tenant.name)
     )
     with unscoped(REASON):
-        return [CurrentRow(*row) for row in db.session.execute(query)]
+        rows = db.session.execute(query).all()
+    facts = len(FACTS)
+    return [CurrentRow(TenantFacts(*row[:facts]), *row[facts:]) for row in rows]
 
 
 def month_series(criteria: ColumnElement[bool], since: date, until: date, *columns) -> list:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.blueprints import conventions, reviews, scoped_blueprint
 from app.blueprints.downloads import download
-from app.blueprints.page_cache import cached_page
+from app.blueprints.page_cache import cached_page, memo
 from app.domain import DomainError
 from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
@@ -31,7 +31,7 @@ from app.reports.overview import (
     medians,
     overview_rows,
 )
-from app.rollups.regional import freshness
+from app.rollups.regional import Freshness, freshness
 from app.rollups.territory import region_coverage, region_overlaps
 from app.schemas.convention import STATUS_LABELS
 from app.schemas.tenant import STAGE_LABELS
@@ -42,8 +42,22 @@ from app.tenants.models import Stage, Tenant
 bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")
 
 
+def _state() -> Freshness:
+    if "rollups" not in g:
+        g.rollups = freshness(g.region.code)
+    return g.rollups
+
+
+def of_version(name: str, build):
+    """A figure of the region's rollups at their current version, read once per process."""
+    state = _state()
+    return memo((name, g.region.code, state.version, state.updated_at, date.today()), build)
+
+
 def rows_today() -> list[OverviewRow]:
-    return overview_rows(Tenant.region_code == g.region.code, date.today())
+    return of_version(
+        "rows", lambda: overview_rows(Tenant.region_code == g.region.code, date.today())
+    )
 
 
 def departments() -> list[Department]:
@@ -54,7 +68,7 @@ def departments() -> list[Department]:
 
 def page(title: str, build) -> Response:
     """A regional page from the rollups, its body cached under their version (page_cache)."""
-    return cached_page(freshness(g.region.code), title, build, region=g.region)
+    return cached_page(_state(), title, build, region=g.region)
 
 
 @bp.get("/")

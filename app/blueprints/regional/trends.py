@@ -9,7 +9,7 @@ from flask import abort, g, render_template, request
 from flask_babel import gettext
 
 from app.blueprints.downloads import download
-from app.blueprints.regional import bp, page, rows_today
+from app.blueprints.regional import bp, of_version, page, rows_today
 from app.exports import Euros, csv_stream
 from app.reports import charts, trends
 from app.reports.compare import MAX_PICKED, comparison
@@ -80,6 +80,12 @@ def _conventions() -> str:
     )  # fmt: skip
 
 
+def _sums(rows: list[OverviewRow]) -> dict:
+    """The region's indicator sums over 24 months (outcomes, compare), once per version."""
+    today = date.today()
+    return of_version("sums", lambda: trends.outcome_sums([r.tenant.id for r in rows], today))
+
+
 @bp.get("/resultats/")
 def outcomes_page():
     """For a catalogue template: each CPTS's value over 12 months, the median, the trend."""
@@ -88,7 +94,7 @@ def outcomes_page():
 
 def _outcomes() -> str:
     rows = rows_today()
-    found = trends.outcomes(rows, date.today(), request.args.get("indicateur"))
+    found = trends.outcomes(rows, date.today(), request.args.get("indicateur"), _sums(rows))
     chart = None
     if found.template is not None:
         shown = [o for o in found.results if o.value is not None]
@@ -108,7 +114,7 @@ def compare_page():
 
 def _compare() -> str:
     rows = rows_today()
-    found = comparison(rows, request.args.getlist("cpts"), date.today())
+    found = comparison(rows, request.args.getlist("cpts"), date.today(), _sums(rows))
     chart = None
     if found.picked:
         chart = charts.lines([m.isoformat() for m in found.months], found.series,
@@ -129,8 +135,9 @@ def _tables(rows: list[OverviewRow]) -> dict:
         "statuts": lambda: trends.conventions(rows, today).statuses,
         "financement": lambda: trends.conventions(rows, today).money,
         "resultats": lambda: trends.outcome_table(
-            trends.outcomes(rows, today, request.args.get("indicateur"))),
-        "comparaison": lambda: comparison(rows, request.args.getlist("cpts"), today).table,
+            trends.outcomes(rows, today, request.args.get("indicateur"), _sums(rows))),
+        "comparaison": lambda: comparison(
+            rows, request.args.getlist("cpts"), today, _sums(rows)).table,
     }  # fmt: skip
 
 
