@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from sqlalchemy import func, select, true
 
-from app.demo import load_demo
+from app.demo import PASSWORD, load_demo
 from app.extensions import db
 from app.identifiers import luhn_ok
 from app.models.contract import ConventionStatus, MissionStatus
@@ -212,3 +214,26 @@ def test_indicators_have_periods_in_every_state_and_narbonne_shows_its_earned_eu
     # A tier reached by each of the three indicators with tiers; the fourth has none.
     assert earned["prevention_touches"] == 0
     assert all(earned[code] > 0 for code in ("mt_ald", "mt_16", "depistage_sein")), earned
+
+
+SIZES = {"agde": "T2", "centre-saone-et-loire": "T3", "costieres-en-camargue": "T2",
+         "pays-horloger": "T2", "grand-narbonne": "T3"}  # fmt: skip
+
+
+def test_the_regional_overviews_show_the_seed_cptss_as_the_articles_say(app, client):
+    """Each seed CPTS in its ARS's overview export with the referential's population, its size
+    class and (Narbonne) its 137 professionals; the regions' medians are computed."""
+    load_demo()
+    seen = {}
+    for email, region in (("ars.occitanie@demo.observatoire-cpts.fr", "76"),
+                          ("ars.bfc@demo.observatoire-cpts.fr", "27")):  # fmt: skip
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        body = client.get(f"/region/{region}/synthese.csv").get_data(as_text=True)
+        for row in csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"):
+            seen[row[0]] = row
+        assert "Médiane régionale" in client.get(f"/region/{region}/").get_data(as_text=True)
+        client.post("/logout")
+    for slug, population in POPULATIONS.items():
+        row = seen[_tenant(slug).name]
+        assert (int(row[3]), row[4]) == (population, SIZES[slug]), slug
+    assert seen[_tenant("grand-narbonne").name][5] == "137"
