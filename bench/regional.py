@@ -16,6 +16,7 @@ import re
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
@@ -28,7 +29,9 @@ from app.demo.national import load_national  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models.user import Role  # noqa: E402
 from app.referential import load_referential  # noqa: E402
+from app.services.members import create_member  # noqa: E402
 from app.services.users import create_user, grant_in_scope  # noqa: E402
+from app.tenants.context import tenant_bound  # noqa: E402
 from app.tenants.models import Tenant  # noqa: E402
 from bench.common import StatementCounter, fresh_app, postgres_reachable  # noqa: E402
 from tests import databases  # noqa: E402
@@ -131,6 +134,30 @@ def report(app, client, region: str) -> None:
               f"{max(figures, default=0):10.1f}")  # fmt: skip
 
 
+def freshness_ms(client, region: str) -> float:
+    """From the start of a write in a CPTS of the region to its home showing the new count."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.region_code == region).limit(1))
+    export = client.get(f"/region/{region}/synthese.csv").get_data(as_text=True)
+    before = int(next(line.split(";")[5] for line in export.splitlines() if tenant.name in line))
+    client.get(f"/region/{region}/")  # cached before the write
+    started = time.perf_counter()
+    with tenant_bound(tenant.id):
+        create_member(
+            tenant,
+            {
+                "first_name": "Nouvelle",
+                "last_name": "Adhérente",
+                "profession": "sage_femme",
+                "joined_on": date.today().isoformat(),
+            },
+        )
+        db.session.commit()  # fmt: skip
+    page = client.get(f"/region/{region}/")
+    elapsed = (time.perf_counter() - started) * 1000
+    assert f">{before + 1}<" in page.get_data(as_text=True)
+    return elapsed
+
+
 def main() -> None:
     if not postgres_reachable():
         print("PostgreSQL not reachable on 127.0.0.1:5432: nothing measured")
@@ -164,6 +191,10 @@ def main() -> None:
         client.post("/login", data={"email": "ars@bench.fr", "password": PASSWORD})
         with app.app_context():
             report(app, client, region)
+            print(
+                f"freshness: a member added in a CPTS is on the regional home "
+                f"{freshness_ms(client, region):.0f} ms after the write began (commit included)"
+            )
     finally:
         databases.drop_postgres_database(NAME)
 
