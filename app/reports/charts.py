@@ -4,6 +4,8 @@ cheap to build and small to send. Labels from the data are escaped (app.reports.
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.reports.figures import LAYOUT, PALETTE, plain
 
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 40}
@@ -71,6 +73,25 @@ def lines(x: list[str], series: dict[str, list[float | None]], y_title: str,
     return {"data": data, "layout": _layout(
         height=340, showlegend=legend, hovermode="closest", yaxis=_y_axis(y_title, values),
         legend={"orientation": "h", "y": -0.2},
+    )}  # fmt: skip
+
+
+def many_lines(months: list[date], series: dict[str, list[float | None]], y_title: str) -> dict:
+    """Dozens of lines over the same months, unnamed in a legend (hover reads the name): the
+    months are written once, on the axis, rather than once per line, so the figure stays small
+    whatever the number of CPTS."""
+    data = [
+        {"type": "scatter", "mode": "lines", "y": values, "name": plain(name),
+         "line": {"width": 1, "color": PALETTE[i % len(PALETTE)]},
+         "hovertemplate": "%{y}<extra>" + plain(name) + "</extra>"}
+        for i, (name, values) in enumerate(series.items())
+    ]  # fmt: skip
+    ticks = [i for i, month in enumerate(months) if month.month == 1]
+    values = [v for series_values in series.values() for v in series_values]
+    return {"data": data, "layout": _layout(
+        height=340, showlegend=False, hovermode="closest", yaxis=_y_axis(y_title, values),
+        xaxis={"tickvals": ticks, "ticktext": [months[i].strftime("%m/%Y") for i in ticks],
+               "range": [0, max(len(months) - 1, 1)]},
     )}  # fmt: skip
 
 

@@ -52,7 +52,7 @@ def _growth() -> str:
         "regional/growth.html", found=found, per_10k=per_10k, profession=_profession(),
         professions=PROFESSION_LABELS, args=request.args,
         region_chart=charts.lines(months, region, unit, stacked=not per_10k),
-        cpts_chart=charts.lines(months, cpts, unit, legend=False),
+        cpts_chart=charts.many_lines(found.months, cpts, unit),
     )  # fmt: skip
 
 
