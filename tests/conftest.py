@@ -19,7 +19,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app import create_app
+from app.blueprints import page_cache
 from app.extensions import db
+from app.rollups import regional
 from app.services.tokens import create_token
 from app.services.users import find_user
 from app.tenants import context
@@ -136,6 +138,9 @@ def app(migrated_app, database):
         db.session.remove()
     context.clear()
     _empty_tables(database)
+    # The tables start again from nothing: so do the versions and pages kept in this process.
+    regional.forget()
+    page_cache.clear()
 
 
 @pytest.fixture

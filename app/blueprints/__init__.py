@@ -4,6 +4,7 @@ routes also declare the action they need (app.security.permissions.require)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
@@ -69,8 +70,30 @@ def _push_region(endpoint, values) -> None:
         values["region"] = g.region.code
 
 
+@dataclass(frozen=True)
+class RegionRef:
+    """A region as the pages use it; the referential does not change while the application
+    runs (its role only reads it), so each process reads a region once."""
+
+    code: str
+    name: str
+
+
+_regions: dict[str, RegionRef] = {}
+
+
+def region_ref(code: str) -> RegionRef | None:
+    found = _regions.get(code)
+    if found is None:
+        region = db.session.get(Region, code)
+        if region is None:
+            return None  # unknown codes are not kept (the referential may be loaded later)
+        found = _regions[code] = RegionRef(region.code, region.name)
+    return found
+
+
 def _resolve_region() -> None:
-    region = db.session.get(Region, g.region_code or "")
+    region = region_ref(g.region_code or "")
     if region is None or not can_read_region(current_user, region.code):
         resolver.deny(region=g.region_code)
     g.region = region

@@ -32,6 +32,7 @@ from app.models.project import HealthProject, MissionProgress
 from app.models.rollup import CptsMonth, RollupVersion
 from app.models.territory import TerritoryCommune
 from app.rollups.figures import month_figures
+from app.rollups.regional import forget
 from app.tenants.context import bound_tenant_id, tenant_bound, without_tenant
 from app.tenants.models import Tenant
 
@@ -42,6 +43,7 @@ SOURCES: tuple[type, ...] = (
     Indicator, ReportingPeriod, IndicatorValue,
 )  # fmt: skip
 _MARKED = "rollups_marked"
+_BUMPED = "rollups_bumped"
 
 
 def mark(session: Session, tenant_id: int | None) -> None:
@@ -72,6 +74,14 @@ def _before_commit(session: Session) -> None:
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_MARKED, None)
+    session.info.pop(_BUMPED, None)
+
+
+def _committed(session: Session) -> None:
+    """This process reads the new version at once (others within VERSION_SECONDS)."""
+    bumped = session.info.pop(_BUMPED, None)
+    if bumped:
+        forget(bumped)
 
 
 def install(session_class: type[Session] = Session) -> None:
@@ -81,6 +91,7 @@ def install(session_class: type[Session] = Session) -> None:
         event.listen(session_class, "do_orm_execute", _bulk_write)
         event.listen(session_class, "before_commit", _before_commit)
         event.listen(session_class, "after_rollback", _forget)
+        event.listen(session_class, "after_commit", _committed)
 
 
 # -- computing and writing
@@ -112,6 +123,7 @@ def _rewrite(tenant: Tenant, today: date) -> None:
 
 def bump(region_code: str) -> None:
     """Move the region's version on: cached regional pages of the older one are never served."""
+    db.session.info.setdefault(_BUMPED, set()).add(region_code)
     moved = db.session.execute(
         update(RollupVersion)
         .where(RollupVersion.region_code == region_code)
