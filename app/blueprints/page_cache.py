@@ -18,12 +18,13 @@ from collections.abc import Callable
 from datetime import date
 from threading import Lock
 
-from flask import Response, g, make_response, render_template, request, session
+from flask import Response, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.rollups.regional import Freshness
+from app.security.headers import REVALIDATE
 
 PAGE_SECONDS = 1800  # a whole page (its CSRF token) is kept at most this long
 
@@ -109,8 +110,7 @@ def cached_page(state: Freshness, title: str, build: Callable[[], str],
     response.set_etag(key, weak=True)
     # Kept by the reader's browser only, and asked again each time (the ETag answers): the
     # aggregates of a region, never a patient's or a member's data.
-    g.revalidate = True
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = REVALIDATE
     return response
 
 

@@ -5,7 +5,7 @@ are `private, no-cache` instead: the reader's browser asks again each time and g
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 CSP = "; ".join(
     [
@@ -25,10 +25,12 @@ CSP = "; ".join(
 
 
 CACHEABLE_ENDPOINTS = frozenset({"static", "main.plotly_js"})
+REVALIDATE = "private, no-cache"  # set by a view whose ETag names its content exactly
 
 
 def _add_headers(app: Flask, response: Response) -> Response:
-    if request.endpoint not in CACHEABLE_ENDPOINTS and not g.get("revalidate"):
+    kept = response.headers.get("Cache-Control") == REVALIDATE
+    if request.endpoint not in CACHEABLE_ENDPOINTS and not kept:
         response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -39,13 +39,17 @@ from app.services import audit
 from app.services.reporting import due_delay, set_due_delay
 from app.tenants.models import Stage, Tenant
 
+_STATE = "cpts.rollups_state"
 bp = scoped_blueprint("regional", __name__, "regional", url_prefix="/region/<region>")
 
 
 def _state() -> Freshness:
-    if "rollups" not in g:
-        g.rollups = freshness(g.region.code)
-    return g.rollups
+    """The region's rollup version, read once per request (kept on the request itself: `g`
+    outlives a request when an application context was already pushed, as in tests)."""
+    state = request.environ.get(_STATE)
+    if state is None:
+        state = request.environ[_STATE] = freshness(g.region.code)
+    return state
 
 
 def of_version(name: str, build):
