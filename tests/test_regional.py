@@ -21,6 +21,7 @@ from tests.factories import (
     AGDE,
     BESANCON,
     NIMES,
+    PASSWORD,
     add_members,
     make_contract,
     make_tenant,
@@ -194,3 +195,19 @@ def test_the_admin_list_is_paginated_from_the_rollups(region, auth, monkeypatch)
     names = ("CPTS d&#39;Agde", "CPTS de Besançon", "CPTS de Nîmes", "CPTS du Narbonnais")
     assert [n in first for n in names] == [True, True, False, False]
     assert [n in second for n in names] == [False, False, True, True]
+
+
+def test_the_coverage_chart_has_its_csv_and_a_president_gets_no_regional_api(region, client):
+    a, *_ = region
+    make_user("president@test.fr", Role.PRESIDENT, tenant=a)
+    ars = _bearer("ars.occitanie@test.fr")
+    client.post("/login", data={"email": "ars.occitanie@test.fr", "password": PASSWORD})
+    body = client.get("/region/76/chiffres/couverture.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "Territoire" and rows[1][0] == "Région"
+    assert "Aude (11)" in {r[0] for r in rows}
+    client.post("/logout")
+    president = _bearer("president@test.fr")
+    for path in ("overview", "growth", "conventions", "outcomes"):
+        assert client.get(f"/api/v1/regions/76/{path}", headers=president).status_code == 404
+        assert client.get(f"/api/v1/regions/76/{path}", headers=ars).status_code == 200

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
+
 from app.models.referential import Commune, Department
+from app.reports.dashboard import Table
 from app.rollups.territory import region_communes
 from app.tenants.models import Stage
 
@@ -67,3 +70,16 @@ def coverage(region_code: str, region_name: str, departments: list[Department],
             shared.append((commune, len(ids)))
     white.sort(key=lambda c: (-c.population, c.name))
     return Coverage(region, sorted(areas.values(), key=lambda a: a.code or ""), white, shared)
+
+
+def coverage_table(found: Coverage) -> Table:
+    """The population covered at each stage, for the region then each department (the chart's
+    figures, as the page's table and its CSV)."""
+    table = Table([gettext("Territoire"), gettext("Population"), gettext("Couverte (%)"),
+                   gettext("Lettre d'intention ou plus (%)"), gettext("Projet validé ou plus (%)"),
+                   gettext("ACI signé (%)")])  # fmt: skip
+    for area in (found.region, *found.departments):
+        name = gettext("Région") if area.code is None else f"{area.name} ({area.code})"
+        shares = [area.share(), *(area.share(level) for level in reversed(LEVELS))]
+        table.rows.append([name, area.population, *(round(s * 100, 1) for s in shares)])
+    return table

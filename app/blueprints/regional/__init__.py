@@ -18,7 +18,7 @@ from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
 from app.models.referential import Department
 from app.reports.charts import ranked_bars
-from app.reports.coverage import LEVELS, coverage
+from app.reports.coverage import LEVELS, coverage, coverage_table
 from app.reports.figures import coverage_figure
 from app.reports.overview import (
     SIZE_CLASSES,
@@ -158,7 +158,7 @@ def set_review_delay():
     return redirect(url_for("regional.review_queue"))
 
 
-def _coverage():
+def coverage_now():
     stages = {row.tenant.id: row.stage for row in rows_today()}
     return coverage(g.region.code, g.region.name, departments(), stages)
 
@@ -171,7 +171,7 @@ def coverage_page():
 
 
 def _coverage_body() -> str:
-    found = _coverage()
+    found = coverage_now()
     areas = [found.region, *found.departments]
     names = [gettext("Région") if a.code is None else f"{a.name} ({a.code})" for a in areas]
     series = {
@@ -190,6 +190,7 @@ def _coverage_body() -> str:
         areas=areas,
         levels=LEVELS,
         overlaps=region_overlaps(g.region.code),
+        table=coverage_table(found),
         chart=coverage_figure(names, series, gettext("Part de la population")),
     )
 
@@ -197,7 +198,7 @@ def _coverage_body() -> str:
 @bp.get("/couverture/zones-blanches.csv")
 def white_zones_csv():
     """Every commune of the region no CPTS covers, largest first."""
-    found = _coverage()
+    found = coverage_now()
     header = [gettext("Commune"), gettext("Code INSEE"), gettext("Département"),
               gettext("Population")]  # fmt: skip
     rows = [[c.name, c.code, c.department_code, c.population] for c in found.white_zones]

@@ -9,10 +9,11 @@ from flask import abort, g, render_template, request
 from flask_babel import gettext
 
 from app.blueprints.downloads import download
-from app.blueprints.regional import bp, of_version, page, rows_today
+from app.blueprints.regional import bp, coverage_now, of_version, page, rows_today
 from app.exports import Euros, csv_stream
 from app.reports import charts, trends
 from app.reports.compare import MAX_PICKED, comparison
+from app.reports.coverage import coverage_table
 from app.reports.dashboard import Table
 from app.reports.overview import OverviewRow
 from app.schemas.member import PROFESSION_LABELS
@@ -136,6 +137,7 @@ def _tables(rows: list[OverviewRow]) -> dict:
         "financement": lambda: trends.conventions(rows, today).money,
         "resultats": lambda: trends.outcome_table(
             trends.outcomes(rows, today, request.args.get("indicateur"), _sums(rows))),
+        "couverture": lambda: coverage_table(coverage_now()),
         "comparaison": lambda: comparison(
             rows, request.args.getlist("cpts"), today, _sums(rows)).table,
     }  # fmt: skip
