@@ -4,14 +4,14 @@ routes also declare the action they need (app.security.permissions.require)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
-from app.models.referential import Region
+from app.models.referential import Department, Region, RegionRef
 from app.security.permissions import (
     Action,
     can,
@@ -70,16 +70,22 @@ def _push_region(endpoint, values) -> None:
         values["region"] = g.region.code
 
 
-@dataclass(frozen=True)
-class RegionRef:
-    """A region as the pages use it; the referential does not change while the application
-    runs (its role only reads it), so each process reads a region once."""
-
-    code: str
-    name: str
-
-
+# The referential does not change while the application runs (its role only reads it): each
+# process reads a region, or a region's departments, once.
 _regions: dict[str, RegionRef] = {}
+_departments: dict[str, list[RegionRef]] = {}
+
+
+def departments_of(region_code: str) -> list[RegionRef]:
+    """The region's departments, by code (read once per process)."""
+    if region_code not in _departments:
+        found = db.session.execute(
+            select(Department.code, Department.name)
+            .where(Department.region_code == region_code)
+            .order_by(Department.code)
+        )
+        _departments[region_code] = [RegionRef(code, name) for code, name in found]
+    return _departments[region_code]
 
 
 def region_ref(code: str) -> RegionRef | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,3 +57,11 @@ class RegionSetting(Model):
 
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
     reporting_delay_days: Mapped[int] = mapped_column(Integer, default=30)
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    """A region or a department as pages name it (code and name), kept beyond a request."""
+
+    code: str
+    name: str

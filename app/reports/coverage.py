@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from app.models.referential import Commune, Department
+from app.models.referential import Commune, RegionRef
 from app.reports.dashboard import Table
 from app.rollups.territory import region_communes
 from app.tenants.models import Stage
@@ -46,7 +46,7 @@ def _reaches(stage: Stage, level: Stage) -> bool:
     return stage is not Stage.TERMINATED and ORDER.index(stage) >= ORDER.index(level)
 
 
-def coverage(region_code: str, region_name: str, departments: list[Department],
+def coverage(region_code: str, region_name: str, departments: list[RegionRef],
              stages: dict[int, Stage]) -> Coverage:  # fmt: skip
     """`stages`: the stage of each CPTS of the region (from the rollups)."""
     communes, covering = region_communes(region_code)

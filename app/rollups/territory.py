@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models.referential import Commune
@@ -49,24 +49,21 @@ class Coverage:
 
 
 def region_coverage(region_code: str) -> Coverage:
-    """Population of the region living in a commune that at least one of its CPTS covers."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Commune.population), 0)).where(
-            Commune.region_code == region_code
-        )
-    )
+    """Population of the region living in a commune that at least one of its CPTS covers (one
+    statement)."""
     with unscoped("coverage of a region's territory"):
         covered_codes = (
             select(TerritoryCommune.commune_code)
             .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
             .where(Tenant.region_code == region_code)
         )
-        covered = db.session.scalar(
-            select(func.coalesce(func.sum(Commune.population), 0)).where(
-                Commune.code.in_(covered_codes)
-            )
-        )
-    return Coverage(population=int(total or 0), covered=int(covered or 0))
+        covered = case((Commune.code.in_(covered_codes), Commune.population), else_=0)
+        total, covered_total = db.session.execute(
+            select(func.coalesce(func.sum(Commune.population), 0),
+                   func.coalesce(func.sum(covered), 0))
+            .where(Commune.region_code == region_code)
+        ).one()  # fmt: skip
+    return Coverage(population=int(total or 0), covered=int(covered_total or 0))
 
 
 @dataclass(frozen=True)

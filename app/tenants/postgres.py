@@ -49,8 +49,10 @@ def _apply(connection: Connection, new_transaction: bool = False) -> None:
         connection.info[_APPLIED] = _CLEAN  # SET LOCAL values died with the last transaction
     settings = _settings()
     if connection.info.get(_APPLIED) != settings:
-        connection.execute(SET_TENANT, settings)
+        # Recorded first: the statement setting them must not be preceded by a second one
+        # bringing a pending (lazily closed) state up to date (_reapply_if_stale).
         connection.info[_APPLIED] = settings
+        connection.execute(SET_TENANT, settings)
 
 
 def _after_begin(_session: Session, _transaction, connection: Connection) -> None:

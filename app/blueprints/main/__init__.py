@@ -9,13 +9,12 @@ import plotly
 from flask import current_app, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from app.blueprints import scoped_blueprint
+from app.blueprints import region_ref, scoped_blueprint
 from app.extensions import db
 from app.i18n import N_
 from app.jobs import queue_state
-from app.models.referential import Region
 from app.security.permissions import is_admin, is_cpam, regions_of
 from app.security.redirects import local_path
 from app.tenants.postgres import rls_state
@@ -42,9 +41,7 @@ def _spaces(user) -> list[dict]:
         )
     codes = sorted(regions_of(user))
     if codes:
-        names = dict(
-            db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
-        )
+        names = {c: ref.name for c in codes if (ref := region_ref(c)) is not None}
         spaces += [
             {
                 "label": f"ARS {names.get(c, c)}",

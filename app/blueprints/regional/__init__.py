@@ -8,15 +8,14 @@ from urllib.parse import urlencode
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import select
 
-from app.blueprints import conventions, reviews, scoped_blueprint
+from app.blueprints import conventions, departments_of, reviews, scoped_blueprint
 from app.blueprints.downloads import download
 from app.blueprints.page_cache import cached_page, memo
 from app.domain import DomainError
 from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
-from app.models.referential import Department
+from app.models.referential import RegionRef
 from app.reports.charts import ranked_bars
 from app.reports.coverage import LEVELS, coverage, coverage_table
 from app.reports.figures import coverage_figure
@@ -64,10 +63,8 @@ def rows_today() -> list[OverviewRow]:
     )
 
 
-def departments() -> list[Department]:
-    return list(db.session.scalars(
-        select(Department).where(Department.region_code == g.region.code).order_by(Department.code)
-    ))  # fmt: skip
+def departments() -> list[RegionRef]:
+    return departments_of(g.region.code)
 
 
 def page(title: str, build) -> Response:
