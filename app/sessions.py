@@ -11,12 +11,14 @@ import time
 from flask import Flask, current_app, flash, g, request, session
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.columns import utcnow
 from app.extensions import db, login_manager
-from app.models.user import User
+from app.models.user import RoleGrant, User
 
 API_PREFIX = "/api/"
+_WITH_GRANTS = [joinedload(User.grants).lazyload(RoleGrant.tenant)]
 
 
 @login_manager.user_loader
@@ -26,7 +28,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One statement: the user with their grants (each grant's CPTS only when a page asks).
+    user = db.session.get(User, int(user_id), options=_WITH_GRANTS)
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

@@ -28,6 +28,7 @@ from tests.factories import (
     make_contract,
     make_tenant,
     make_user,
+    warm_referential,
 )
 
 CEILINGS = {
@@ -63,6 +64,7 @@ def test_page_statement_count_is_bounded_and_flat(app, auth, count_sql, path):
     make_user(admin.email, Role.ARS, region="76")
     make_user(admin.email, Role.CPAM, departments=("11", "34"))
     auth.login(admin.email)
+    warm_referential("76")
     small = _statements(auth, path, count_sql)
     _grow(2, 6, members=20)
     large = _statements(auth, path, count_sql)
@@ -154,6 +156,7 @@ def test_contract_pages_exports_and_api_are_flat(app, auth, count_sql):
     admin = make_user("admin@test.fr", Role.ADMIN)
     make_user(admin.email, Role.ARS, region="76")
     auth.login(admin.email)
+    warm_referential("76")
     small = {path: _statements(auth, path, count_sql) for path in CONTRACT_CEILINGS}
     _contracts(2, 6)
     _more_of_everything(tenant)

@@ -26,6 +26,7 @@ from tests.factories import (
     make_contract,
     make_tenant,
     make_user,
+    warm_referential,
 )
 
 PAGES = (
@@ -109,6 +110,7 @@ def test_a_committed_write_is_seen_at_once_and_the_etag_changes(region, auth):
 @pytest.mark.parametrize("path", PAGES)
 def test_regional_pages_are_flat_and_at_most_ten_statements(region, auth, count_sql, path):
     auth.login("ars.occitanie@test.fr")
+    warm_referential("76")
     with count_sql() as small:
         assert auth.client.get(path).status_code == 200
     more = [make_tenant(f"cpts-n{n}", (code,)) for n, code in enumerate(("11001", "34001"))]
