@@ -88,6 +88,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30))),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 12))),
+        # The cookie is written again only when the session changes (at most once a minute for
+        # the idle timeout, app.sessions), not re-signed on every answer.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "INVITATION_TTL": timedelta(days=7),
         # Throttling (OWASP authentication cheat sheet): failures are counted per account and
         # address, so nobody can lock an account from elsewhere; beyond the account-wide ceiling,

@@ -18,6 +18,9 @@ from app.extensions import db, login_manager
 from app.models.user import RoleGrant, User
 
 API_PREFIX = "/api/"
+# The last activity is written down to the minute: the idle timeout holds to a minute, and the
+# session cookie is not rewritten (signed, sent) on every answer.
+SEEN_EVERY = 60
 _WITH_GRANTS = [joinedload(User.grants).lazyload(RoleGrant.tenant)]
 
 
@@ -77,7 +80,8 @@ def _enforce_timeouts() -> None:
         session.clear()
         flash(gettext("Votre session a expiré : veuillez vous reconnecter."), "info")
         return
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) >= SEEN_EVERY:
+        session["seen_at"] = now
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from app.models.contract import ConventionStatus
 from app.reports import trends
 from app.reports.dashboard import Table
-from app.reports.overview import OverviewRow, median_of, medians
+from app.reports.overview import OverviewRow, medians
 from app.schemas.convention import STATUS_LABELS
 from app.schemas.tenant import STAGE_LABELS
 
@@ -30,10 +30,11 @@ def _percent(value: float | None) -> str | None:
     return None if value is None else f"{value:.1f} %".replace(".", ",")
 
 
-def comparison(rows: list[OverviewRow], slugs: list[str], today: date,
-               sums: dict | None = None) -> Comparison:  # fmt: skip
+def comparison(rows: list[OverviewRow], slugs: list[str], today: date, sums: dict | None = None,
+               medians_by_template: dict | None = None) -> Comparison:  # fmt: skip
     """The CPTS named by `slugs` among `rows` (others ignored: only the region's), in the order
-    of the list, at most MAX_PICKED."""
+    of the list, at most MAX_PICKED. `sums` and `medians_by_template`: the region's outcome sums
+    and medians (trends), when the caller keeps them."""
     by_slug = {r.tenant.slug: r for r in rows}
     picked = [by_slug[s] for s in dict.fromkeys(slugs) if s in by_slug][:MAX_PICKED]
     if not picked:
@@ -60,15 +61,14 @@ def comparison(rows: list[OverviewRow], slugs: list[str], today: date,
     line(gettext("Remises à l'heure (12 mois)"), [_percent(r.timeliness) for r in picked],
          _percent(median["timeliness"]))  # fmt: skip
     found = sums if sums is not None else trends.outcome_sums([r.tenant.id for r in rows], today)
-    present = {code for codes in found.values() for code in codes}
+    middles = medians_by_template if medians_by_template is not None else (
+        trends.outcome_medians(rows, found))  # fmt: skip
     for template in trends.templates():
-        if template.code not in present:
+        if template.code not in middles:
             continue
-        results = [trends.outcome_of(r, template, found) for r in rows]
-        middle = median_of([o.value for o in results])
-        shown = {o.row.tenant.id: o.value for o in results}
-        line(f"{template.name} ({trends.unit_label(template.unit)})",
-             [shown[r.tenant.id] for r in picked], middle)  # fmt: skip
+        values = [trends.outcome_of(r, template, found).value for r in picked]
+        line(f"{template.name} ({trends.unit_label(template.unit)})", values,
+             middles[template.code])  # fmt: skip
     growth = trends.growth(picked, today)
     series = {
         r.tenant.name: [trends.per_10k(n, r.tenant.population) if n is not None else None

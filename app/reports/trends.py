@@ -236,6 +236,15 @@ def outcomes(rows: list[OverviewRow], today: date, code: str | None,
     return Outcomes(shown, template, results, median, reported)
 
 
+def outcome_medians(rows: list[OverviewRow], sums: dict) -> dict[str, float | None]:
+    """The regional median of each catalogue template that has values (code -> median)."""
+    present = {code for codes in sums.values() for code in codes}
+    return {
+        t.code: median_of(outcome_of(r, t, sums).value for r in rows)
+        for t in templates() if t.code in present
+    }  # fmt: skip
+
+
 def outcome_table(found: Outcomes) -> Table:
     unit = unit_label(found.template.unit) if found.template else ""
     table = Table([gettext("CPTS"), unit, gettext("Base"), gettext("12 mois précédents"),

@@ -87,6 +87,11 @@ def _sums(rows: list[OverviewRow]) -> dict:
     return of_version("sums", lambda: trends.outcome_sums([r.tenant.id for r in rows], today))
 
 
+def _medians(rows: list[OverviewRow]) -> dict:
+    """Each template's regional median (compare), once per version."""
+    return of_version("medians", lambda: trends.outcome_medians(rows, _sums(rows)))
+
+
 @bp.get("/resultats/")
 def outcomes_page():
     """For a catalogue template: each CPTS's value over 12 months, the median, the trend."""
@@ -115,7 +120,8 @@ def compare_page():
 
 def _compare() -> str:
     rows = rows_today()
-    found = comparison(rows, request.args.getlist("cpts"), date.today(), _sums(rows))
+    found = comparison(rows, request.args.getlist("cpts"), date.today(), _sums(rows),
+                       _medians(rows))  # fmt: skip
     chart = None
     if found.picked:
         chart = charts.lines([m.isoformat() for m in found.months], found.series,
@@ -139,7 +145,7 @@ def _tables(rows: list[OverviewRow]) -> dict:
             trends.outcomes(rows, today, request.args.get("indicateur"), _sums(rows))),
         "couverture": lambda: coverage_table(coverage_now()),
         "comparaison": lambda: comparison(
-            rows, request.args.getlist("cpts"), today, _sums(rows)).table,
+            rows, request.args.getlist("cpts"), today, _sums(rows), _medians(rows)).table,
     }  # fmt: skip
 
 
