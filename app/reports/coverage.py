@@ -39,7 +39,6 @@ class Coverage:
     region: Area
     departments: list[Area]
     white_zones: list[Commune]  # largest population first
-    overlaps: list[tuple[Commune, int]]  # the commune and how many CPTS claim it
 
 
 def _reaches(stage: Stage, level: Stage) -> bool:
@@ -52,7 +51,7 @@ def coverage(region_code: str, region_name: str, departments: list[RegionRef],
     communes, covering = region_communes(region_code)
     region = Area(None, region_name)
     areas = {d.code: Area(d.code, d.name) for d in departments}
-    white, shared = [], []
+    white = []
     for commune in communes:
         ids = covering.get(commune.code, [])
         best = max((stages[i] for i in ids), key=ORDER.index, default=None)
@@ -66,10 +65,8 @@ def coverage(region_code: str, region_name: str, departments: list[RegionRef],
                     area.at_least[level] += commune.population
         if not ids:
             white.append(commune)
-        elif len(ids) > 1:
-            shared.append((commune, len(ids)))
     white.sort(key=lambda c: (-c.population, c.name))
-    return Coverage(region, sorted(areas.values(), key=lambda a: a.code or ""), white, shared)
+    return Coverage(region, sorted(areas.values(), key=lambda a: a.code or ""), white)
 
 
 def coverage_table(found: Coverage) -> Table:

@@ -23,6 +23,11 @@ from app.tenants.models import Stage
 SIZE_CLASSES = ("T1", "T2", "T3", "T4")
 
 
+def per_10k(count: int, population: int) -> float | None:
+    """A count per 10,000 inhabitants, to one decimal (None without a population)."""
+    return round(count * 10_000 / population, 1) if population else None
+
+
 @dataclass(frozen=True)
 class OverviewRow:
     current: CurrentRow
@@ -42,8 +47,7 @@ class OverviewRow:
 
     @property
     def per_10k(self) -> float | None:
-        population = self.tenant.population
-        return round(self.members * 10_000 / population, 1) if population else None
+        return per_10k(self.members, self.tenant.population)
 
     @property
     def growth(self) -> float | None:

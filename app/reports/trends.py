@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from app import privacy
 from app.extensions import db
+from app.models.contract import add_months
 from app.models.indicator import IndicatorTemplate
 from app.models.rollup import CptsMonth
 from app.models.targets import Unit
 from app.reports.dashboard import Table
-from app.reports.overview import OverviewRow, median_of
+from app.reports.overview import OverviewRow, median_of, per_10k
 from app.rollups.figures import month_of
 from app.rollups.regional import month_series
 from app.schemas.convention import STATUS_LABELS
@@ -26,15 +27,6 @@ from app.tenants.models import Tenant
 
 GROWTH_MONTHS = 60  # five years
 LARGEST = 5  # professions shown apart; the others together
-
-
-def months_back(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def per_10k(count: int, population: int) -> float | None:
-    return round(count * 10_000 / population, 1) if population else None
 
 
 # -- membership growth
@@ -51,7 +43,7 @@ class Growth:
 
 def growth(rows: list[OverviewRow], today: date, profession: str | None = None) -> Growth:
     current = month_of(today)
-    months = [months_back(current, n) for n in range(GROWTH_MONTHS - 1, -1, -1)]
+    months = [add_months(current, -n) for n in range(GROWTH_MONTHS - 1, -1, -1)]
     index = {m: i for i, m in enumerate(months)}
     by_tenant = {r.tenant.id: r for r in rows}
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
@@ -191,10 +183,10 @@ def _value(unit: Unit, numerator: int, denominator: int | None, population: int)
 def outcome_sums(ids: list[int], today: date) -> dict[int, dict[str, list[list]]]:
     """tenant id -> template code -> [[numerator, denominator] last 12 months, [...] before]."""
     current = month_of(today)
-    split = months_back(current, 11)
+    split = add_months(current, -11)
     found: dict[int, dict[str, list[list]]] = defaultdict(dict)
     for tenant_id, month, values in month_series(
-        Tenant.id.in_(ids), months_back(current, 23), current, CptsMonth.indicators
+        Tenant.id.in_(ids), add_months(current, -23), current, CptsMonth.indicators
     ):
         for code, (numerator, denominator) in values.items():
             sums = found[tenant_id].setdefault(code, [[0, None], [0, None]])[month < split]

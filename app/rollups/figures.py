@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.contract import Contract, ContractRecord, MissionStatus
+from app.models.contract import Contract, ContractRecord, MissionStatus, add_months
 from app.models.indicator import (
     Indicator,
     IndicatorTemplate,
@@ -28,12 +28,8 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def next_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
-
-
 def month_end(month: date) -> date:
-    return next_month(month) - timedelta(days=1)
+    return add_months(month, 1) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ def compute(sources: Sources, today: date) -> dict[date, dict]:
             **_reporting(sources.periods, month, day),
             "indicators": _values(sources.values, month),
         }
-        month = next_month(month)
+        month = add_months(month, 1)
     for later, amounts in sorted(money.items()):
         if later > current and amounts["planned"]:
             months[later] = {**_EMPTY, **amounts}

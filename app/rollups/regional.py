@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, case, func, select
 
 from app.extensions import db
+from app.models.contract import add_months
 from app.models.rollup import CptsMonth, RollupVersion
 from app.rollups.figures import month_of
 from app.tenants.context import unscoped
@@ -93,13 +94,10 @@ class CurrentRow:
     periods_on_time: int
 
 
-def _year_ago(month: date) -> date:
-    return month.replace(year=month.year - 1)
-
-
 def current_rows(criteria: ColumnElement[bool], today: date) -> list[CurrentRow]:
     """Every CPTS matching `criteria` (on Tenant), by name, with this month's figures."""
-    now, then = month_of(today), _year_ago(month_of(today))
+    now = month_of(today)
+    then = add_months(now, -12)
     m = CptsMonth
 
     def this_month(column):
