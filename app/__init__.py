@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import app.models  # noqa: F401  (registers every mapped class)
-from app import cli, errors, observability, sessions, sqlite, templating
+from app import cli, errors, i18n, observability, sessions, sqlite, templating
 from app.blueprints import (
     IdConverter,
     admin,
@@ -23,7 +23,6 @@ from app.blueprints import (
 )
 from app.config import load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
-from app.i18n import select_locale
 from app.rollups import monthly
 from app.security import headers, inputs
 from app.tenants import guard, postgres
@@ -47,7 +46,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(application)
     migrate.init_app(application, db, directory=str(MIGRATIONS))
     csrf.init_app(application)
-    babel.init_app(application, locale_selector=select_locale)
+    babel.init_app(application, locale_selector=i18n.select_locale)
+    i18n.init_app(application)
     login_manager.init_app(application)
 
     observability.init_app(application)

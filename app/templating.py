@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 import plotly
 from flask import Flask
-from flask_babel import get_locale, gettext, to_user_timezone
+from flask_babel import gettext, to_user_timezone
 from flask_login import current_user
 
 from app import privacy
-from app.i18n import N_
+from app.i18n import N_, language
 from app.models.aci import MISSION_LABELS, MISSION_SHORT_LABELS
 from app.models.indicator import (
     DEFINITION_FIELD_NAMES,
@@ -40,7 +40,7 @@ SIZE_CLASS_LABELS = {
 
 
 def _french() -> bool:
-    return str(get_locale() or "fr") == "fr"
+    return language() == "fr"
 
 
 def number(value: int | float | None) -> str:
@@ -132,4 +132,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["definition_field_names"] = DEFINITION_FIELD_NAMES
     # Another CPTS is named only to those who may open it; the others see it anonymised.
     app.add_template_global(lambda tenant: can(current_user, Action.READ, tenant), "may_read")
-    app.add_template_global(lambda: str(get_locale() or "fr"), "current_locale")
+    app.add_template_global(language, "current_locale")

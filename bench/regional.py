@@ -3,10 +3,13 @@ database with 1,000 CPTS, ~150,000 members and five years of indicator values th
 application's role under row-level security (the rollups kept current as it goes); then the ARS
 of the largest region opens each regional page, and the platform admin the national view.
 
-Per page: the median server time with the page's body built (cache miss) and served from the
-cache (hit), the SQL statements of each, the floor (the same statements replayed raw on the
-driver, plus a bare Flask response of the same size), the ratio of each time to the floor, the
-page's size and its largest figure's JSON. BENCH_CPTSS, BENCH_MEMBERS change the size.
+Per page, the median server time three ways: cold (nothing kept, as in a process that just
+started), after a write in a CPTS of the region (the version moved: the page is built again,
+around the table rows and figures that did not change) and from the cache; each against the
+page's floor: the statements its build sends (the user, the version, the rollup reads),
+replayed raw on the driver, plus a bare Flask response of the same size. Then the page's size
+and its largest figure's JSON. BENCH_CPTSS, BENCH_MEMBERS change the size;
+BENCH_KEEP=1 keeps the database afterwards and reuses a kept one (to measure again in seconds).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ NAME = "cpts_bench_regional"
 PASSWORD = "Bench-password-2026!"
 CPTSS = int(os.environ.get("BENCH_CPTSS", 1000))
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", 150))
+KEEP = os.environ.get("BENCH_KEEP") == "1"
 RUNS = 20
 
 
@@ -106,39 +110,64 @@ def bare_response(size: int) -> float:
 FIGURE = re.compile(r'<script type="application/json" id="figure-[^"]+">(.*?)</script>', re.S)
 
 
+class Writer:
+    """A member joins a CPTS of the region: the write that moves the region's rollup version."""
+
+    def __init__(self, app, region: str):
+        self.app = app
+        with app.app_context():
+            self.tenant_id = db.session.scalar(
+                select(Tenant.id).where(Tenant.region_code == region).limit(1)
+            )
+        self.count = 0
+
+    def write(self) -> None:
+        self.count += 1
+        with self.app.app_context(), tenant_bound(self.tenant_id):
+            create_member(db.session.get(Tenant, self.tenant_id), {
+                "first_name": "Bench", "last_name": f"Adhérent {self.count}",
+                "profession": "infirmier", "joined_on": date.today().isoformat()})  # fmt: skip
+            db.session.commit()
+
+
+def timed(client, engine, path: str, before=None) -> tuple[float, list, bytes]:
+    """Milliseconds for one request (after `before`, untimed), its statements and its body."""
+    if before is not None:
+        before()
+    with Recorder(engine) as recorded:
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed, recorded.statements, response.data
+
+
 def report(app, client, region: str) -> None:
+    """Each page three ways: cold (nothing kept: a process that just started), after a write in
+    another CPTS of the region (the rows and figures that did not change are kept) and from
+    the cache; each against the page's floor (the statements of its build, replayed raw, and
+    a bare Flask response of its size)."""
+    writer = Writer(app, region)
     with app.app_context():
         engine = db.engine
-    print(f"{'page':52} {'miss ms':>8} {'hit ms':>7} {'SQL':>4} {'hit SQL':>7} "
-          f"{'floor ms':>8} {'ratio':>6} {'hit ratio':>9} {'KB':>5} {'max fig KB':>10}")  # fmt: skip
+    print(f"{'page':44} {'SQL':>3} {'floor':>6} {'cold':>6} {'ratio':>5} {'write':>6} "
+          f"{'ratio':>5} {'hit':>5} {'SQL':>3} {'ratio':>5} {'KB':>4} {'fig KB':>6}")  # fmt: skip
     for path in pages(app, region):
-        client.get(path)  # warm up
-        timings, hits = [], []
-        for _ in range(RUNS):
-            page_cache.clear()
-            with Recorder(engine) as recorded:
-                started = time.perf_counter()
-                response = client.get(path)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        with Recorder(engine) as hit_recorded:
-            for _ in range(RUNS):
-                started = time.perf_counter()
-                client.get(path)
-                hits.append((time.perf_counter() - started) * 1000)
-        body = response.get_data(as_text=True)
-        floor = statistics.median(replay(engine, recorded.statements) for _ in range(5))
-        floor += bare_response(len(response.data))
-        hit_floor = statistics.median(
-            replay(engine, hit_recorded.statements[: len(hit_recorded.statements) // RUNS])
-            for _ in range(5)
-        ) + bare_response(len(response.data))
-        figures = [len(f.encode()) / 1024 for f in FIGURE.findall(body)]
-        miss, hit = statistics.median(timings), statistics.median(hits)
-        print(f"{path[:52]:52} {miss:8.1f} {hit:7.1f} {len(recorded.statements):4d} "
-              f"{len(hit_recorded.statements) // RUNS:7d} {floor:8.1f} {miss / floor:6.2f} "
-              f"{hit / hit_floor:9.2f} {len(response.data) / 1024:5.0f} "
-              f"{max(figures, default=0):10.1f}")  # fmt: skip
+        # Requests outside any application context: each one loads its user and its versions
+        # as in production (an outer context would share `g` and the session between them).
+        timed(client, engine, path)  # warm up
+        cold = [timed(client, engine, path, page_cache.clear) for _ in range(RUNS)]
+        written = [timed(client, engine, path, writer.write) for _ in range(RUNS)]
+        hits = [timed(client, engine, path) for _ in range(RUNS)]
+        statements, body = written[-1][1], written[-1][2]
+        floor = statistics.median(replay(engine, statements) for _ in range(5))
+        floor += bare_response(len(body))
+        figures = [len(f.encode()) / 1024 for f in FIGURE.findall(body.decode())]
+        times = [statistics.median(t for t, _, _ in runs) for runs in (cold, written, hits)]
+        print(f"{path[:44]:44} {len(statements):3d} {floor:6.1f} "
+              f"{times[0]:6.1f} {times[0] / floor:5.2f} {times[1]:6.1f} {times[1] / floor:5.2f} "
+              f"{times[2]:5.1f} {len(hits[-1][1]):3d} {times[2] / floor:5.2f} "
+              f"{len(body) / 1024:4.0f} {max(figures, default=0):6.1f}")  # fmt: skip
 
 
 def freshness_ms(app, client, region: str) -> float:
@@ -157,49 +186,71 @@ def freshness_ms(app, client, region: str) -> float:
         db.session.commit()
     page = client.get(f"/region/{region}/")
     elapsed = (time.perf_counter() - started) * 1000
-    assert f">{before + 1}<" in page.get_data(as_text=True)
+    assert f">{before + 1}<" in page.get_data(as_text=True).replace("\u202f", "")  # 1 234
     return elapsed
+
+
+def load(database) -> str:
+    """Fill the database (or reuse a kept one); the ARS user of its largest region."""
+    app = fresh_app(SQLALCHEMY_DATABASE_URI=database.owner_url,  # the referential is the owner's
+                    MIGRATION_DATABASE_URL=database.owner_url)  # fmt: skip
+    with app.app_context():
+        load_referential()
+        db.session.commit()
+    app = fresh_app(
+        SQLALCHEMY_DATABASE_URI=database.app_url, MIGRATION_DATABASE_URL=database.owner_url
+    )
+    with app.app_context():
+        started = time.perf_counter()
+        print(load_national(CPTSS, MEMBERS)[0])
+        region = largest_region()
+        user = create_user("ars@bench.fr", PASSWORD)
+        grant_in_scope(user, Role.ARS, region_code=region)
+        grant_in_scope(user, Role.ADMIN)  # the national view
+        db.session.commit()
+        print(f"set-up {time.perf_counter() - started:.1f} s")
+    return region
+
+
+def largest_region() -> str:
+    return db.session.execute(
+        select(Tenant.region_code, func.count()).group_by(Tenant.region_code)
+        .order_by(func.count().desc()).limit(1)
+    ).first()[0]  # fmt: skip
 
 
 def main() -> None:
     if not postgres_reachable():
         print("PostgreSQL not reachable on 127.0.0.1:5432: nothing measured")
         return
-    database = databases.postgres_database(NAME)
+    database = databases.postgres_database(NAME, keep=KEEP)
     try:
-        app = fresh_app(
-            SQLALCHEMY_DATABASE_URI=database.owner_url,  # the referential is the owner's
-            MIGRATION_DATABASE_URL=database.owner_url,
-        )
-        with app.app_context():
-            load_referential()
-            db.session.commit()
         app = fresh_app(
             SQLALCHEMY_DATABASE_URI=database.app_url, MIGRATION_DATABASE_URL=database.owner_url
         )
         with app.app_context():
-            started = time.perf_counter()
-            print(load_national(CPTSS, MEMBERS)[0])
-            region, count = db.session.execute(
-                select(Tenant.region_code, func.count()).group_by(Tenant.region_code)
-                .order_by(func.count().desc()).limit(1)
-            ).one()  # fmt: skip
-            user = create_user("ars@bench.fr", PASSWORD)
-            grant_in_scope(user, Role.ARS, region_code=region)
-            grant_in_scope(user, Role.ADMIN)  # the national view
-            db.session.commit()
-            print(f"set-up {time.perf_counter() - started:.1f} s; largest region {region}: "
-                  f"{count} CPTS")  # fmt: skip
+            kept = db.session.scalar(select(func.count()).select_from(Tenant))
+            region = largest_region() if kept else None
+        if not kept:
+            region = load(database)
+            app = fresh_app(
+                SQLALCHEMY_DATABASE_URI=database.app_url,
+                MIGRATION_DATABASE_URL=database.owner_url,
+            )
+        with app.app_context():
+            count = db.session.scalar(
+                select(func.count()).select_from(Tenant).where(Tenant.region_code == region)
+            )
+        print(f"largest region {region}: {count} CPTS")
         client = app.test_client()
         client.post("/login", data={"email": "ars@bench.fr", "password": PASSWORD})
-        # Requests outside any application context: each one loads its user and its versions
-        # as in production (an outer context would share `g` and the session between them).
         report(app, client, region)
         print(f"freshness: a member added in a CPTS is on the regional home "
               f"{freshness_ms(app, client, region):.0f} ms after the write began (commit "
               "included)")  # fmt: skip
     finally:
-        databases.drop_postgres_database(NAME)
+        if not KEEP:
+            databases.drop_postgres_database(NAME)
 
 
 if __name__ == "__main__":

@@ -28,13 +28,13 @@ fi
 # The two passes are independent (each has its own database): they run side by side, each
 # into its own log, printed whole when it ends.
 logs=$(mktemp -d)
-TEST_DATABASE=sqlite TEST_REDIS_URL="${redis_url:+$redis_url/15}" $PY -m pytest -p no:cacheprovider "$@" \
+TEST_DATABASE=sqlite TEST_REDIS_URL="${redis_url:+$redis_url/15}" $PY -m pytest -p no:cacheprovider --durations=8 "$@" \
   >"$logs/sqlite" 2>&1 &
 sqlite_pid=$!
 
 pg_pid=""
 if reachable 127.0.0.1 5432; then
-  TEST_DATABASE=postgresql TEST_REDIS_URL="${redis_url:+$redis_url/14}" $PY -m pytest -p no:cacheprovider \
+  TEST_DATABASE=postgresql TEST_REDIS_URL="${redis_url:+$redis_url/14}" $PY -m pytest -p no:cacheprovider --durations=8 \
     -m "not browser and not libreoffice" "$@" >"$logs/postgresql" 2>&1 &
   pg_pid=$!
 elif [ -n "${CI:-}" ]; then

@@ -40,8 +40,10 @@ def server_url(database: str, user: str) -> str:
     )
 
 
-def postgres_database(name: str = "cpts_test") -> TestDatabase:
-    """Create (or recreate) a database and the two roles; raise if the server cannot be reached."""
+def postgres_database(name: str = "cpts_test", keep: bool = False) -> TestDatabase:
+    """Create (or recreate) a database and the two roles; raise if the server cannot be reached.
+
+    With `keep`, an existing database of that name is kept as it is (a benchmark's data set)."""
     server = create_engine(
         PG_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
     )
@@ -55,6 +57,12 @@ def postgres_database(name: str = "cpts_test") -> TestDatabase:
             ).first()
             if not exists:
                 connection.execute(text(f"CREATE ROLE {role} {options}"))
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
+        if keep and exists:
+            server.dispose()
+            return _database(name)
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}" OWNER {OWNER}'))
     server.dispose()
@@ -63,6 +71,10 @@ def postgres_database(name: str = "cpts_test") -> TestDatabase:
         # PostgreSQL 15 no longer lets every role create in public: the owner gets the schema.
         connection.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER}"))
     owner.dispose()
+    return _database(name)
+
+
+def _database(name: str) -> TestDatabase:
     return TestDatabase(
         "postgresql",
         server_url(name, APP_ROLE),

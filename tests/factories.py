@@ -10,6 +10,7 @@ from app.models.aci import Mission
 from app.models.indicator import PeriodKind
 from app.models.member import Member, Profession
 from app.models.user import Role, User
+from app.rollups.territory import communes_of
 from app.services import convention, evidence, indicators, pathways, prevention, project, reporting
 from app.services.tenants import create_tenant
 from app.services.territory import communes_by_code
@@ -141,8 +142,10 @@ def make_contract(
 
 
 def warm_referential(*region_codes: str) -> None:
-    """Read the regions and their departments the way a process does once (app.blueprints), so
-    that statement counts are those of every request after a process's first."""
+    """Read the regions, their departments and communes the way a process does once
+    (app.blueprints, app.rollups.territory), so that statement counts are those of every request
+    after a process's first."""
     for code in region_codes:
         region_ref(code)
         departments_of(code)
+        communes_of(code)

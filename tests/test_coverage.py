@@ -27,7 +27,9 @@ def test_coverage_by_stage_department_white_zones_and_overlaps(app, auth):
     signed_share = population(Commune.code == NARBONNE) / region
     assert f"{round(covered / region * 100, 1):.1f}".replace(".", ",") in page
     assert f"{round(signed_share * 100, 1):.1f}".replace(".", ",") in page
-    assert "Nîmes" in page.split('id="chevauchements"')[1]  # two CPTS claim it
+    overlaps = page.split('id="chevauchements"')[1]
+    assert "Nîmes" in overlaps and "CPTS cpts-b ; CPTS cpts-c" in overlaps  # two CPTS claim it
+    assert "Agde" not in overlaps and "Narbonne" not in overlaps
     csv = auth.client.get("/region/76/couverture/zones-blanches.csv").get_data(as_text=True)
     assert "Toulouse;31555" in csv and NARBONNE not in csv and NIMES not in csv
     auth.logout()

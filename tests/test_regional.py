@@ -107,6 +107,34 @@ def test_a_committed_write_is_seen_at_once_and_the_etag_changes(region, auth):
     assert ">31<" in fresh.get_data(as_text=True)  # 30 members, then 31
 
 
+def test_a_write_renders_again_only_the_row_of_its_cpts(region, auth):
+    """The overview's rows are kept under their figures: another sort reuses them all, and a
+    write in one CPTS renders its row alone again."""
+    a = region[0]
+    auth.login("ars.occitanie@test.fr")
+    assert auth.client.get("/region/76/").status_code == 200
+    kept = len(page_cache._fragments.items)
+    assert kept == 3  # the three CPTS of Occitanie
+    assert auth.client.get("/region/76/?tri=population").status_code == 200
+    assert len(page_cache._fragments.items) == kept
+    with tenant_bound(a.id):
+        members.create_member(a, {"first_name": "Zoé", "last_name": "Nouvelle",
+                                  "profession": "sage_femme",
+                                  "joined_on": date.today().isoformat()})  # fmt: skip
+        db.session.commit()
+    page = auth.client.get("/region/76/?tri=population").get_data(as_text=True)
+    assert ">31<" in page and len(page_cache._fragments.items) == kept + 1
+
+
+def test_the_overview_in_english_names_its_sorts_and_statuses_in_english(region, auth):
+    auth.login("ars.occitanie@test.fr")
+    auth.client.post("/langue", data={"lang": "en", "next": "/"})
+    page = auth.client.get("/region/76/").get_data(as_text=True)
+    assert "Completeness (lowest first)" in page and "CPTS name" in page
+    assert "No agreement" in page  # the CPTS without a convention
+    assert "Complétude (la plus faible" not in page and "Pas de convention" not in page
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_regional_pages_are_flat_and_at_most_ten_statements(region, auth, count_sql, path):
     auth.login("ars.occitanie@test.fr")

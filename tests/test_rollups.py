@@ -4,11 +4,11 @@ sequence of writes leaves them equal to a rebuild), rebuilt by the CLI, read onl
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from app.domain import DomainError
 from app.extensions import db
@@ -64,6 +64,28 @@ def test_every_write_moves_the_regions_version(app):
     add_members(tenant, 1)
     db.session.expire_all()
     assert db.session.get(RollupVersion, tenant.region_code).version == version + 1
+
+
+def test_a_write_rewrites_only_the_months_it_changes(app):
+    tenant = make_tenant("cpts-a")
+    add_members(tenant, 2, joined_on=date(2024, 1, 15))
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    with tenant_bound(tenant.id):
+        db.session.execute(update(CptsMonth).values(computed_at=long_ago))
+        db.session.commit()
+
+    def rewritten() -> list[date]:
+        with tenant_bound(tenant.id):
+            return list(db.session.scalars(
+                select(CptsMonth.month).where(CptsMonth.computed_at > long_ago)
+            ))  # fmt: skip
+
+    add_members(tenant, 1, joined_on=TODAY)  # changes this month only
+    assert rewritten() == [THIS_MONTH]
+    assert len(stored(tenant)) > 12 and stored(tenant)[THIS_MONTH]["members"] == 3
+    add_members(tenant, 1, joined_on=date(2023, 11, 2))  # earlier: two months more, all counts
+    assert min(stored(tenant)) == date(2023, 11, 1)
+    assert stored(tenant) == rebuilt(tenant)
 
 
 def test_the_cli_rebuilds_one_cpts_or_all_and_refuses_an_unknown_one(app, runner):

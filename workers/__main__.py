@@ -12,6 +12,18 @@ from app.extensions import db
 from app.jobs import QUEUES, redis_connection
 
 
+class BurstWorker(Worker):
+    """A worker that stops once the queues are empty listens to no command channel (nothing
+    needs to tell it to stop): RQ's channel thread reads with a 60-second timeout, and taking
+    the channel down at the end could wait for that read, holding the exit for up to a minute."""
+
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
+
 def main(argv: list[str], app=None) -> bool:
     """Serve the named queues (all by default); with --burst, stop when they are empty."""
     burst = "--burst" in argv
@@ -28,7 +40,8 @@ def main(argv: list[str], app=None) -> bool:
         # A forked work horse must not reuse the parent's pooled connections (SQLAlchemy's
         # advice for os.fork): it drops them, unclosed, and opens its own.
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-        return Worker(queues, connection=connection).work(burst=burst)
+        worker_class = BurstWorker if burst else Worker
+        return worker_class(queues, connection=connection).work(burst=burst)
 
 
 if __name__ == "__main__":

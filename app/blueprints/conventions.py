@@ -60,7 +60,7 @@ def filters_from(args: MultiDict) -> ConventionFilters:
 def list_page(scope: ColumnElement[bool], heading: str, eyebrow: str, export_endpoint: str):
     today = date.today()
     filters = filters_from(request.args)
-    rows = list(convention_rows(scope, today))
+    rows = list(convention_rows(scope, today, stream=False))
     counts = scope_counts(rows)
     kept = sorted_rows((r for r in rows if filters.keeps(r)), filters.sort)
     page = page_number()

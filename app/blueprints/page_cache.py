@@ -4,6 +4,9 @@ that key, and its ETag names it, so a reader asking again gets 304 or the kept p
 write anywhere in the region (which moves the version) is seen at once. Nothing stale is served:
 a figure that changed has a new key.
 
+A fragment (a table row, say) is kept under the values it shows: after a write, a page is built
+again around the rows that did not change, and every sort or filter of a table reuses them.
+
 The whole page (layout included) is kept too, per session: the layout carries the session's CSRF
 token, valid for an hour (Flask-WTF), so a kept page lives half of that; a page with a message
 to flash, or for a session without its token yet, is rendered afresh.
@@ -14,15 +17,15 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date
 from threading import Lock
 
-from flask import Response, make_response, render_template, request, session
-from flask_babel import get_locale
+from flask import Response, current_app, make_response, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.i18n import language
 from app.rollups.regional import Freshness
 from app.security.headers import REVALIDATE
 
@@ -34,10 +37,10 @@ class _Kept:
 
     def __init__(self, size: int, seconds: float | None = None):
         self.size, self.seconds = size, seconds
-        self.items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.items: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key: str):
+    def get(self, key: Hashable):
         with self.lock:
             found = self.items.get(key)
             if found is None:
@@ -48,7 +51,7 @@ class _Kept:
             self.items.move_to_end(key)
             return found[1]
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: Hashable, value) -> None:
         with self.lock:
             self.items[key] = (time.monotonic(), value)
             while len(self.items) > self.size:
@@ -62,6 +65,7 @@ class _Kept:
 _bodies = _Kept(512)
 _pages = _Kept(2048, PAGE_SECONDS)
 _figures = _Kept(256)
+_fragments = _Kept(16384)
 
 
 def memo(parts: tuple, build: Callable[[], object]):
@@ -75,9 +79,20 @@ def memo(parts: tuple, build: Callable[[], object]):
     return found
 
 
+def fragment(template: str, **values: Hashable) -> Markup:
+    """`template` rendered with `values` (hashable: frozen rows of the rollups), kept per
+    language for every page and reader showing the same values."""
+    key = (template, language(), request.script_root, tuple(sorted(values.items())))
+    found: Markup | None = _fragments.get(key)
+    if found is None:
+        found = Markup(current_app.jinja_env.get_template(template).render(**values))
+        _fragments.put(key, found)
+    return found
+
+
 def page_key(state: Freshness) -> str:
     parts = (request.endpoint, request.full_path, state.version, state.updated_at, date.today(),
-             str(get_locale()), current_user.get_id())  # fmt: skip
+             language(), current_user.get_id())  # fmt: skip
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -115,5 +130,5 @@ def cached_page(state: Freshness, title: str, build: Callable[[], str],
 
 
 def clear() -> None:
-    for store in (_bodies, _pages, _figures):
+    for store in (_bodies, _pages, _figures, _fragments):
         store.clear()

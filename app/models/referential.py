@@ -65,3 +65,14 @@ class RegionRef:
 
     code: str
     name: str
+
+
+@dataclass(frozen=True)
+class CommuneRef:
+    """A commune as the regional figures use it, kept beyond a request."""
+
+    code: str
+    name: str
+    department_code: str
+    region_code: str
+    population: int

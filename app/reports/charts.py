@@ -110,3 +110,25 @@ def grouped_bars(x: list[str], series: dict[str, list[float]], y_title: str,
         yaxis=_y_axis(y_title, [v for values in series.values() for v in values], money),
         legend={"orientation": "h", "y": -0.2},
     )}  # fmt: skip
+
+
+COVERAGE_COLOURS = ("#0f7b6c", "#1f5fa8", "#e8a13a", "#8a94a6", "#eceff3")
+
+
+def coverage_bars(names: list[str], series: dict[str, list[float]], x_title: str) -> dict:
+    """Horizontal stacked bars, one per area, each summing to 100 % of its population."""
+    data = [
+        {"type": "bar", "orientation": "h", "name": plain(name),
+         "y": [plain(n) for n in names], "x": [round(s * 100, 1) for s in shares],
+         "marker": {"color": COVERAGE_COLOURS[column % len(COVERAGE_COLOURS)]},
+         "hovertemplate": "%{y} : %{x} %<extra>" + plain(name) + "</extra>"}
+        for column, (name, shares) in enumerate(series.items())
+    ]  # fmt: skip
+    layout = _layout(
+        barmode="stack",
+        height=max(220, 80 + 34 * len(names)),
+        xaxis={"title": {"text": plain(x_title)}, "range": [0, 100], "ticksuffix": " %"},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+    )
+    return {"data": data, "layout": layout}

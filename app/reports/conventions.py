@@ -86,9 +86,11 @@ class ConventionFilters:
         return True
 
 
-def convention_rows(scope: ColumnElement[bool], today: date) -> Iterator[ConventionRow]:
-    """Every CPTS in scope with its convention status, streamed by name."""
-    for tenant, record in contract_records(scope):
+def convention_rows(
+    scope: ColumnElement[bool], today: date, stream: bool = True
+) -> Iterator[ConventionRow]:
+    """Every CPTS in scope with its convention status, by name (streamed for an export)."""
+    for tenant, record in contract_records(scope, stream=stream):
         yield row_of(tenant, Contract(record, today))
 
 

@@ -5,18 +5,20 @@ several claim (overlaps)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from app.models.referential import Commune, RegionRef
+from app.models.referential import CommuneRef, RegionRef
 from app.reports.dashboard import Table
-from app.rollups.territory import region_communes
+from app.reports.overview import OverviewRow
+from app.rollups.territory import communes_of, region_links
 from app.tenants.models import Stage
 
 # The thresholds shown, from the most advanced (each includes those beyond it)
 LEVELS = (Stage.ACI_SIGNED, Stage.PROJECT_VALIDATED, Stage.LETTER_OF_INTENT)
-ORDER = list(Stage)
+RANK = {stage: rank for rank, stage in enumerate(Stage)}  # in the lifecycle's order
 
 
 @dataclass
@@ -35,38 +37,59 @@ class Area:
 
 
 @dataclass(frozen=True)
+class SharedCommune:
+    """A commune several CPTS of the region claim: a conflict the ARS has to settle."""
+
+    commune: CommuneRef
+    tenant_names: list[str]
+
+
+@dataclass(frozen=True)
 class Coverage:
     region: Area
     departments: list[Area]
-    white_zones: list[Commune]  # largest population first
+    white_zones: list[CommuneRef]  # largest population first
+    overlaps: list[SharedCommune]  # by commune name
 
 
-def _reaches(stage: Stage, level: Stage) -> bool:
-    return stage is not Stage.TERMINATED and ORDER.index(stage) >= ORDER.index(level)
+def _reached(stage: Stage) -> tuple[Stage, ...]:
+    """The levels a commune covered by a CPTS at this stage counts in."""
+    if stage is Stage.TERMINATED:
+        return ()
+    return tuple(level for level in LEVELS if RANK[stage] >= RANK[level])
 
 
 def coverage(region_code: str, region_name: str, departments: list[RegionRef],
-             stages: dict[int, Stage]) -> Coverage:  # fmt: skip
-    """`stages`: the stage of each CPTS of the region (from the rollups)."""
-    communes, covering = region_communes(region_code)
+             rows: Iterable[OverviewRow]) -> Coverage:  # fmt: skip
+    """`rows`: the CPTS of the region with their stage (from the rollups)."""
+    tenants = {row.tenant.id: row for row in rows}
+    best = {tenant_id: (RANK[row.stage], _reached(row.stage)) for tenant_id, row in tenants.items()}
+    covering = region_links(region_code)
     region = Area(None, region_name)
     areas = {d.code: Area(d.code, d.name) for d in departments}
-    white = []
-    for commune in communes:
-        ids = covering.get(commune.code, [])
-        best = max((stages[i] for i in ids), key=ORDER.index, default=None)
-        for area in (region, areas.setdefault(commune.department_code,
-                                              Area(commune.department_code, ""))):  # fmt: skip
-            area.population += commune.population
-            if ids:
-                area.covered += commune.population
-            for level in LEVELS:
-                if best is not None and _reaches(best, level):
-                    area.at_least[level] += commune.population
+    white, shared = [], []
+    for commune in communes_of(region_code):
+        ids = covering.get(commune.code)
+        department = areas.get(commune.department_code)
+        if department is None:
+            department = areas[commune.department_code] = Area(commune.department_code, "")
+        people = commune.population
+        region.population += people
+        department.population += people
         if not ids:
             white.append(commune)
+            continue
+        region.covered += people
+        department.covered += people
+        for level in max(best[i] for i in ids)[1]:
+            region.at_least[level] += people
+            department.at_least[level] += people
+        if len(ids) > 1:
+            shared.append(SharedCommune(commune, sorted(tenants[i].tenant.name for i in ids)))
     white.sort(key=lambda c: (-c.population, c.name))
-    return Coverage(region, sorted(areas.values(), key=lambda a: a.code or ""), white)
+    shared.sort(key=lambda s: s.commune.name)
+    departments_found = sorted(areas.values(), key=lambda a: a.code or "")
+    return Coverage(region, departments_found, white, shared)
 
 
 def coverage_table(found: Coverage) -> Table:

@@ -256,30 +256,3 @@ def peers_figure(values: list[float | None], own: list[bool], median: float | No
         **LAYOUT,
     )
     return json.loads(figure.to_json())
-
-
-def coverage_figure(names: list[str], series: dict[str, list[float]], x_title: str) -> dict:
-    """Horizontal stacked bars, one per area, each summing to 100 % of its population."""
-    figure = go.Figure()
-    colours = ("#0f7b6c", "#1f5fa8", "#e8a13a", "#8a94a6", "#eceff3")
-    for column, (name, shares) in enumerate(series.items()):
-        figure.add_trace(
-            go.Bar(
-                y=[plain(n) for n in names],
-                x=[round(s * 100, 1) for s in shares],
-                name=plain(name),
-                orientation="h",
-                marker_color=colours[column % len(colours)],
-                hovertemplate="%{y} : %{x} %<extra>" + plain(name) + "</extra>",
-            )
-        )
-    figure.update_layout(
-        barmode="stack",
-        height=max(220, 80 + 34 * len(names)),
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": x_title, "range": [0, 100], "ticksuffix": " %"},
-        yaxis={"automargin": True, "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
-        **LAYOUT,
-    )
-    return json.loads(figure.to_json())

@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import select, true
 
 from app.extensions import db
-from app.models.referential import Commune, Region
+from app.models.referential import Region
 from app.reports.overview import overview_rows
-from app.rollups.territory import territory_links
+from app.rollups.territory import communes_of, territory_links
 from app.tenants.models import Stage
 
 
@@ -39,13 +39,9 @@ class RegionRow:
 
 def national_rows() -> list[RegionRow]:
     rows = {r.code: RegionRow(r) for r in db.session.scalars(select(Region).order_by(Region.name))}
-    populations = db.session.execute(
-        select(Commune.region_code, Commune.code, Commune.population)
-    ).all()
-    region_of = {code: region for region, code, _ in populations}
-    people = {code: population for _, code, population in populations}
-    for region, _code, population in populations:
-        rows[region].population += population
+    communes = {commune.code: commune for commune in communes_of()}
+    for commune in communes.values():
+        rows[commune.region_code].population += commune.population
     found = overview_rows(true(), date.today())
     tenants = [row.tenant for row in found]
     stages = {row.tenant.id: row.stage for row in found}
@@ -64,10 +60,11 @@ def national_rows() -> list[RegionRow]:
     for code, tenant_id in territory_links():
         covering[code].add(tenant_id)
     for code, ids_ in covering.items():
-        row = rows[region_of[code]]
-        row.covered += people[code]
+        commune = communes[code]
+        row = rows[commune.region_code]
+        row.covered += commune.population
         if any(stages.get(i) is Stage.ACI_SIGNED for i in ids_):
-            row.covered_signed += people[code]
+            row.covered_signed += commune.population
     return sorted((r for r in rows.values() if r.population), key=lambda r: _plain(r.region.name))
 
 

@@ -91,7 +91,7 @@ SORTS: dict[str, Callable[[OverviewRow], Any]] = {
 
 
 SORT_LABELS = (
-    ("nom", N_("Nom")), ("population", N_("Population")), ("membres", N_("Membres")),
+    ("nom", N_("Nom de la CPTS")), ("population", N_("Population")), ("membres", N_("Membres")),
     ("densite", N_("Membres pour 10 000 habitants")), ("croissance", N_("Croissance sur 12 mois")),
     ("retards", N_("Missions en retard")), ("completude", N_("Complétude (la plus faible d'abord)")),
 )  # fmt: skip

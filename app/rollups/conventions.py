@@ -25,11 +25,20 @@ FETCH = 1_000  # rows fetched from the database at a time (per statement: memory
 REASON = "convention status of the CPTS of a region or departments"
 
 
+def _rows(statement: Select, stream: bool):
+    """A statement's rows: fetched FETCH at a time through a server-side cursor (an export of
+    every CPTS), or all at once (a page's few hundred: one round trip instead of one per
+    fetch and per cursor)."""
+    return iter(db.session.execute(
+        statement.execution_options(yield_per=FETCH) if stream else statement
+    ))  # fmt: skip
+
+
 class _Stream:
     """Rows in the CPTS's order, tenant id first, taken CPTS by CPTS."""
 
-    def __init__(self, statement: Select):
-        self.rows = iter(db.session.execute(statement.execution_options(yield_per=FETCH)))
+    def __init__(self, statement: Select, stream: bool):
+        self.rows = _rows(statement, stream)
         self.head: Any = next(self.rows, None)
 
     def take(self, tenant_id: int) -> list:
@@ -41,17 +50,17 @@ class _Stream:
 
 
 def contract_records(
-    criteria: ColumnElement[bool], full: bool = True
+    criteria: ColumnElement[bool], full: bool = True, stream: bool = True
 ) -> Iterator[tuple[Tenant, ContractRecord]]:
     """Every CPTS matching `criteria` (on Tenant), by name, with its contract record.
     With full=False, only what the lifecycle stage needs (dates, no terms or money): one query.
+    With stream=False, the rows are read at once (a page's scope rather than the country).
 
     The escape hatch is open only while a batch of CHUNK records is read: the caller's code,
     between batches, runs with it closed."""
     with unscoped(REASON):
-        found = db.session.execute(heads(criteria, full).execution_options(yield_per=FETCH))
-        rows = iter(found)
-        streams = {k: _Stream(s) for k, s in details(criteria).items()} if full else {}
+        rows = _rows(heads(criteria, full), stream)
+        streams = {k: _Stream(s, stream) for k, s in details(criteria).items()} if full else {}
     while True:
         with unscoped(REASON):
             batch = [

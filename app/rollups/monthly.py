@@ -29,7 +29,7 @@ from app.models.convention import (
 from app.models.indicator import Indicator, IndicatorValue, ReportingPeriod
 from app.models.member import Member, MemberPeriod
 from app.models.project import HealthProject, MissionProgress
-from app.models.rollup import CptsMonth, RollupVersion
+from app.models.rollup import FIGURES, CptsMonth, RollupVersion
 from app.models.territory import TerritoryCommune
 from app.rollups.figures import month_figures
 from app.rollups.regional import forget
@@ -111,14 +111,30 @@ def refresh(tenant_id: int, today: date | None = None) -> None:
 
 
 def _rewrite(tenant: Tenant, today: date) -> None:
+    """Rewrite the months whose figures changed, and only those (a member joining changes the
+    current month: one row rewritten, not five years of them)."""
     months = month_figures(tenant, today)
-    db.session.execute(delete(CptsMonth))  # the guard keeps it to the bound CPTS
-    if months:
+    stored = {  # the guard keeps each statement here to the bound CPTS
+        month: (row_id, figures) for row_id, month, *figures in db.session.execute(
+            select(CptsMonth.id, CptsMonth.month, *_FIGURE_COLUMNS))
+    }  # fmt: skip
+    written = {
+        month: figures for month, figures in months.items()
+        if month not in stored or stored[month][1] != [figures[f] for f in FIGURES]
+    }  # fmt: skip
+    stale = [row_id for month, (row_id, _f) in stored.items()
+             if month in written or month not in months]  # fmt: skip
+    if stale:
+        db.session.execute(delete(CptsMonth).where(CptsMonth.id.in_(stale)))
+    if written:
         now = utcnow()
         db.session.execute(insert(CptsMonth), [
-            {"month": month, "computed_at": now, **figures} for month, figures in months.items()
+            {"month": month, "computed_at": now, **figures} for month, figures in written.items()
         ])  # fmt: skip
     db.session.flush()
+
+
+_FIGURE_COLUMNS = [getattr(CptsMonth, name) for name in FIGURES]
 
 
 def bump(region_code: str) -> None:

@@ -1,4 +1,5 @@
-"""Territories seen across CPTS: communes claimed by several (overlaps), population covered."""
+"""Territories seen across CPTS: the communes of a region and the CPTS covering each, communes
+claimed by several (overlaps)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models.referential import Commune
+from app.models.referential import Commune, CommuneRef
 from app.models.territory import TerritoryCommune
 from app.services.territory import territory_codes
 from app.tenants.context import for_tenant, unscoped
@@ -38,6 +39,12 @@ def overlaps_for_codes(codes: set[str], exclude_tenant_id: int | None = None) ->
     return [Overlap(commune, other) for commune, other in rows]
 
 
+@for_tenant
+def overlaps(tenant: Tenant) -> list[Overlap]:
+    """Communes of this CPTS's territory that another CPTS also claims."""
+    return overlaps_for_codes(territory_codes(tenant), exclude_tenant_id=tenant.id)
+
+
 @dataclass(frozen=True)
 class Coverage:
     population: int
@@ -50,7 +57,7 @@ class Coverage:
 
 def region_coverage(region_code: str) -> Coverage:
     """Population of the region living in a commune that at least one of its CPTS covers (one
-    statement)."""
+    statement: the overview's figure; the coverage page has the details, app.reports.coverage)."""
     with unscoped("coverage of a region's territory"):
         covered_codes = (
             select(TerritoryCommune.commune_code)
@@ -66,56 +73,39 @@ def region_coverage(region_code: str) -> Coverage:
     return Coverage(population=int(total or 0), covered=int(covered_total or 0))
 
 
-@dataclass(frozen=True)
-class SharedCommune:
-    commune: Commune
-    tenant_names: list[str]
+# The referential does not change while the application runs (its role only reads it): each
+# process reads the communes once, as it does the regions and departments (app.blueprints).
+_communes: dict[str, list[CommuneRef]] = {}
 
 
-def region_overlaps(region_code: str) -> list[SharedCommune]:
-    """Communes claimed by several CPTS of the region: conflicts the ARS has to settle."""
-    with unscoped("territory overlaps within a region"):
-        in_region = (
-            select(TerritoryCommune.commune_code)
-            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
-            .where(Tenant.region_code == region_code)
-        )
-        shared = in_region.group_by(TerritoryCommune.commune_code).having(func.count() > 1)
-        rows = db.session.execute(
-            select(Commune, Tenant.name)
-            .select_from(TerritoryCommune)
-            .join(Commune, Commune.code == TerritoryCommune.commune_code)
-            .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
-            .where(Tenant.region_code == region_code, TerritoryCommune.commune_code.in_(shared))
-            .order_by(Commune.name, Tenant.name)
-        ).all()
-    grouped: dict[str, SharedCommune] = {}
-    for commune, name in rows:
-        grouped.setdefault(commune.code, SharedCommune(commune, [])).tenant_names.append(name)
-    return list(grouped.values())
+def communes_of(region_code: str | None = None) -> list[CommuneRef]:
+    """The communes of a region (of every region with None), by code; read once per process."""
+    if not _communes:
+        found: dict[str, list[CommuneRef]] = {}
+        for row in db.session.execute(
+            select(Commune.code, Commune.name, Commune.department_code, Commune.region_code,
+                   Commune.population).order_by(Commune.code)
+        ):  # fmt: skip
+            found.setdefault(row.region_code, []).append(CommuneRef(*row))
+        _communes.update(found)  # nothing kept before the referential is loaded
+    if region_code is not None:
+        return _communes.get(region_code, [])
+    return [commune for communes in _communes.values() for commune in communes]
 
 
-@for_tenant
-def overlaps(tenant: Tenant) -> list[Overlap]:
-    """Communes of this CPTS's territory that another CPTS also claims."""
-    return overlaps_for_codes(territory_codes(tenant), exclude_tenant_id=tenant.id)
-
-
-def region_communes(region_code: str) -> tuple[list[Commune], dict[str, list[int]]]:
-    """The region's communes, and for each commune code the CPTS of the region covering it."""
-    communes = list(db.session.scalars(
-        select(Commune).where(Commune.region_code == region_code).order_by(Commune.code)
-    ))  # fmt: skip
+def region_links(region_code: str) -> dict[str, list[int]]:
+    """For each commune code, the CPTS of the region whose territory includes it."""
     with unscoped("coverage of a region's territory"):
         rows = db.session.execute(
             select(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
             .join(Tenant, Tenant.id == TerritoryCommune.tenant_id)
             .where(Tenant.region_code == region_code)
+            .order_by(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
         ).all()
     covering: dict[str, list[int]] = {}
     for code, tenant_id in rows:
         covering.setdefault(code, []).append(tenant_id)
-    return communes, covering
+    return covering
 
 
 def territory_links() -> list[tuple[str, int]]:

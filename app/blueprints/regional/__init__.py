@@ -11,14 +11,13 @@ from flask_babel import gettext
 
 from app.blueprints import conventions, departments_of, reviews, scoped_blueprint
 from app.blueprints.downloads import download
-from app.blueprints.page_cache import cached_page, memo
+from app.blueprints.page_cache import cached_page, fragment, memo
 from app.domain import DomainError
 from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
 from app.models.referential import RegionRef
-from app.reports.charts import ranked_bars
-from app.reports.coverage import LEVELS, coverage, coverage_table
-from app.reports.figures import coverage_figure
+from app.reports.charts import coverage_bars, ranked_bars
+from app.reports.coverage import LEVELS, Coverage, coverage, coverage_table
 from app.reports.overview import (
     SIZE_CLASSES,
     SORT_LABELS,
@@ -31,8 +30,7 @@ from app.reports.overview import (
     overview_rows,
 )
 from app.rollups.regional import Freshness, freshness
-from app.rollups.territory import region_coverage, region_overlaps
-from app.schemas.convention import STATUS_LABELS
+from app.rollups.territory import region_coverage
 from app.schemas.tenant import STAGE_LABELS
 from app.services import audit
 from app.services.reporting import due_delay, set_due_delay
@@ -87,7 +85,7 @@ def _overview() -> str:
         "regional/_overview.html",
         region=g.region, all_rows=rows, rows=kept, medians=found,
         filters=filters, departments=departments(), stages=list(Stage), size_classes=SIZE_CLASSES,
-        sorts=SORT_LABELS, statuses=STATUS_LABELS, coverage=region_coverage(g.region.code),
+        sorts=SORT_LABELS, fragment=fragment, coverage=region_coverage(g.region.code),
         signed=sum(1 for r in rows if r.stage is Stage.ACI_SIGNED),
         members=sum(r.members for r in rows), late=sum(r.missions_late for r in rows),
         at_risk=sum(r.missions_at_risk for r in rows),
@@ -155,9 +153,10 @@ def set_review_delay():
     return redirect(url_for("regional.review_queue"))
 
 
-def coverage_now():
-    stages = {row.tenant.id: row.stage for row in rows_today()}
-    return coverage(g.region.code, g.region.name, departments(), stages)
+def coverage_now() -> Coverage:
+    """The region's coverage at the rollups' version (the overview's figure and its own page)."""
+    return of_version("coverage", lambda: coverage(g.region.code, g.region.name, departments(),
+                                                   rows_today()))  # fmt: skip
 
 
 @bp.get("/couverture/")
@@ -186,9 +185,8 @@ def _coverage_body() -> str:
         coverage=found,
         areas=areas,
         levels=LEVELS,
-        overlaps=region_overlaps(g.region.code),
         table=coverage_table(found),
-        chart=coverage_figure(names, series, gettext("Part de la population")),
+        chart=coverage_bars(names, series, gettext("Part de la population")),
     )
 
 
