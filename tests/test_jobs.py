@@ -17,6 +17,7 @@ from app.jobs import enqueue
 from app.models.job import JobRecord
 from app.tenants.models import Tenant
 from tests.factories import AGDE, make_tenant
+from workers.__main__ import WithoutCommandChannel
 
 REFRESH = "app.jobs.tenants.refresh_tenant_figures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,10 @@ def test_unknown_queue_is_refused_before_anything_is_recorded(app):
     assert db.session.scalars(select(JobRecord)).all() == []
 
 
+class InProcessWorker(WithoutCommandChannel, SimpleWorker):
+    """RQ's worker without fork, as the tests run it (burst: no command channel)."""
+
+
 @pytest.mark.redis
 def test_rq_worker_runs_a_recorded_job(extra_app, redis_url, app):
     tenant = make_tenant("cpts-a")
@@ -66,7 +71,7 @@ def test_rq_worker_runs_a_recorded_job(extra_app, redis_url, app):
         assert record.status == "queued"  # recorded in the database before Redis saw it
         connection = Redis.from_url(redis_url)
         assert Queue("default", connection=connection).count == 1
-        SimpleWorker(["default"], connection=connection).work(burst=True)
+        InProcessWorker(["default"], connection=connection).work(burst=True)
         db.session.expire_all()
         finished = db.session.get(JobRecord, record.id)
         assert finished.status == "finished", finished.error

@@ -12,16 +12,20 @@ from app.extensions import db
 from app.jobs import QUEUES, redis_connection
 
 
-class BurstWorker(Worker):
-    """A worker that stops once the queues are empty listens to no command channel (nothing
-    needs to tell it to stop): RQ's channel thread reads with a 60-second timeout, and taking
-    the channel down at the end could wait for that read, holding the exit for up to a minute."""
+class WithoutCommandChannel:
+    """For a worker that stops once the queues are empty: it listens to no command channel
+    (nothing needs to tell it to stop). RQ's channel thread reads with a 60-second timeout, and
+    taking the channel down at the end could wait for that read, holding the exit a minute."""
 
     def subscribe(self) -> None:
         pass
 
     def unsubscribe(self) -> None:
         pass
+
+
+class BurstWorker(WithoutCommandChannel, Worker):
+    pass
 
 
 def main(argv: list[str], app=None) -> bool:
