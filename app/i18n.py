@@ -49,8 +49,14 @@ def catalogue() -> NullTranslations:
     return _looked_up()[1]
 
 
+def _let_go(_exc: BaseException | None) -> None:
+    _current.set(None)
+
+
 def init_app(app: Flask) -> None:
-    """Templates translate through the kept catalogue (as Flask-Babel's own callables do)."""
+    """Templates translate through the kept catalogue (as Flask-Babel's own callables do); it
+    is let go with its context."""
+    app.teardown_appcontext(_let_go)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
