@@ -12,10 +12,14 @@ from sqlalchemy import ColumnElement
 from app.rollups.reporting import review_queue
 
 
-def queue_page(scope: ColumnElement[bool], title: str, eyebrow: str, delay: int | None = None):
-    """`delay`: the region's reporting delay, which its ARS may change here."""
+def queue_page(scope: ColumnElement[bool], title: str, eyebrow: str):
+    """The CPAM's queue over its departments."""
     waiting, owed = review_queue(scope, date.today())
-    return render_template(
-        "reviews/queue.html", title=title, eyebrow=eyebrow, waiting=waiting, owed=owed,
-        delay=delay,
-    )  # fmt: skip
+    return render_template("reviews/queue.html", title=title, eyebrow=eyebrow, waiting=waiting,
+                           owed=owed, delay=None)  # fmt: skip
+
+
+def queue_body(scope: ColumnElement[bool]) -> str:
+    """The queue's tables (a regional page's body, app.blueprints.page_cache)."""
+    waiting, owed = review_queue(scope, date.today())
+    return render_template("reviews/_queue.html", waiting=waiting, owed=owed)

@@ -33,6 +33,7 @@ from app.models.indicator import (
 )
 from app.models.referential import RegionSetting
 from app.models.targets import Measure, Unit
+from app.rollups.monthly import bump
 from app.services import audit, earnings
 from app.tenants.context import for_tenant
 from app.tenants.models import Tenant
@@ -61,6 +62,7 @@ def set_due_delay(region_code: str, raw: object) -> int:
     audit.record(
         "reporting_delay_set", details={"region": region_code, "days": [before, int(text)]}
     )
+    bump(region_code)  # the region's pages (its review queue) show the new delay at once
     return int(text)
 
 

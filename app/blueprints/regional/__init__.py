@@ -65,9 +65,9 @@ def departments() -> list[RegionRef]:
     return departments_of(g.region.code)
 
 
-def page(title: str, build) -> Response:
+def page(title: str, build, layout: str = "regional/page.html", **context) -> Response:
     """A regional page from the rollups, its body cached under their version (page_cache)."""
-    return cached_page(_state(), title, build, region=g.region)
+    return cached_page(_state(), title, build, layout, region=g.region, **context)
 
 
 @bp.get("/")
@@ -130,10 +130,12 @@ def export():
 
 @bp.get("/revue/")
 def review_queue():
-    return reviews.queue_page(
-        Tenant.region_code == g.region.code,
+    """Periods waiting for this ARS, oldest first, and what each CPTS still owes: a function of
+    the region's version too (a period reviewed or submitted, or the delay changed, moves it)."""
+    return page(
         gettext("Revue des indicateurs"),
-        gettext("ARS %(region)s", region=g.region.name),
+        lambda: reviews.queue_body(Tenant.region_code == g.region.code),
+        "regional/review_page.html",
         delay=due_delay(g.region.code),
     )
 
