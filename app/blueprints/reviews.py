@@ -16,7 +16,7 @@ def queue_page(scope: ColumnElement[bool], title: str, eyebrow: str):
     """The CPAM's queue over its departments."""
     waiting, owed = review_queue(scope, date.today())
     return render_template("reviews/queue.html", title=title, eyebrow=eyebrow, waiting=waiting,
-                           owed=owed, delay=None)  # fmt: skip
+                           owed=owed)  # fmt: skip
 
 
 def queue_body(scope: ColumnElement[bool]) -> str:

@@ -110,6 +110,9 @@ def refresh(tenant_id: int, today: date | None = None) -> None:
     bump(tenant.region_code)
 
 
+_FIGURE_COLUMNS = [getattr(CptsMonth, name) for name in FIGURES]
+
+
 def _rewrite(tenant: Tenant, today: date) -> None:
     """Rewrite the months whose figures changed, and only those (a member joining changes the
     current month: one row rewritten, not five years of them)."""
@@ -132,9 +135,6 @@ def _rewrite(tenant: Tenant, today: date) -> None:
             {"month": month, "computed_at": now, **figures} for month, figures in written.items()
         ])  # fmt: skip
     db.session.flush()
-
-
-_FIGURE_COLUMNS = [getattr(CptsMonth, name) for name in FIGURES]
 
 
 def bump(region_code: str) -> None:
