@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import app.models  # noqa: F401  (registers every mapped class)
-from app import cli, errors, i18n, observability, sessions, sqlite, templating
+from app import cli, errors, i18n, observability, principals, sessions, sqlite, templating
 from app.blueprints import (
     IdConverter,
     admin,
@@ -41,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     guard.install()
     monthly.install()  # after the guard: the rollups are written under its rules
+    principals.install()
     sqlite.install()
     postgres.install()  # before engines exist: engine-level events only reach later engines
     db.init_app(application)

@@ -49,6 +49,12 @@ def catalogue() -> NullTranslations:
     return _looked_up()[1]
 
 
+def gettext(message: str, **values) -> str:
+    """Flask-Babel's `gettext`, through the catalogue kept for the request."""
+    found = catalogue().ugettext(message)
+    return found % values if values else found
+
+
 def _let_go(_exc: BaseException | None) -> None:
     _current.set(None)
 

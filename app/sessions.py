@@ -1,7 +1,8 @@
 """Login sessions: loading the user, starting and ending sessions, idle and absolute timeouts.
 
 A session is bound to the user's `session_version`: logout, password change and deactivation
-bump it, so every other session of that user stops working at its next request.
+bump it, so every other session of that user stops working at its next request (in another
+process, within the half second app.principals keeps a user).
 """
 
 from __future__ import annotations
@@ -11,17 +12,16 @@ import time
 from flask import Flask, current_app, flash, g, request, session
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
 
+from app import principals
 from app.columns import utcnow
 from app.extensions import db, login_manager
-from app.models.user import RoleGrant, User
+from app.models.user import User
 
 API_PREFIX = "/api/"
 # The last activity is written down to the minute: the idle timeout holds to a minute, and the
 # session cookie is not rewritten (signed, sent) on every answer.
 SEEN_EVERY = 60
-_WITH_GRANTS = [joinedload(User.grants).lazyload(RoleGrant.tenant)]
 
 
 @login_manager.user_loader
@@ -31,8 +31,9 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    # One statement: the user with their grants (each grant's CPTS only when a page asks).
-    user = db.session.get(User, int(user_id), options=_WITH_GRANTS)
+    # The user with their grants (each grant's CPTS only when a page asks): kept by the process
+    # until an account or a grant changes, else in one statement.
+    user = principals.load(int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

@@ -8,7 +8,8 @@
    parameters, a digest of the migrations and of app/demo/national.py (editing either refills
    it) and the number of CPTS, checked against the `tenant` table. Then one ARS user per region
    that has CPTS (created once), and the monthly rollups rebuilt when
-   `app.rollups.monthly.rebuild` exists (a failure is printed, and the pages measured anyway);
+   `app.rollups.monthly.rebuild` exists (a failure is printed, and the pages measured anyway;
+   BENCH_REBUILD=0 skips it, to measure a reused database again in a minute);
    then VACUUM ANALYZE, so that autovacuum does not run during the measure.
 2. Starts gunicorn on `wsgi:app` (127.0.0.1, a free port) as in production: APP_ENV=production,
    the application role in DATABASE_URL, gunicorn's access log off, the application's own log
@@ -250,7 +251,8 @@ def prepare_users_and_rollups(database) -> dict[str, list[str]]:
                 user = create_user(ars_email(region), PASSWORD)
                 grant_in_scope(user, Role.ARS, region_code=region)
         db.session.commit()
-    print(rebuild_rollups(app))
+    if os.environ.get("BENCH_REBUILD", "1") == "1":
+        print(rebuild_rollups(app))
     with app.app_context():
         db.engine.dispose()
     settle(database)

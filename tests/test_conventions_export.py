@@ -70,6 +70,27 @@ def test_an_ars_user_gets_the_same_page_for_their_region(client, world, auth):
     assert len(csv_rows(body)) == 4  # the header and three CPTS
 
 
+def test_the_ars_list_is_kept_until_a_contract_or_the_readers_exports_change(
+    client, world, auth, count_sql
+):
+    """The ARS's list is a regional page: a second request sends fewer statements for the same
+    page; a signature in a CPTS of the region and an export of the reader's each show at once."""
+    auth.login("ars.76@test.fr")
+    with count_sql() as first:
+        page = client.get("/region/76/conventions/").get_data(as_text=True)
+    with count_sql() as again:
+        assert client.get("/region/76/conventions/").get_data(as_text=True) == page
+    assert again.count < first.count, again.statements
+    assert "CPTS d&#39;Agde" in page and "Aucun export" in page, page
+    make_contract(world["agde"], reference="ACI-AGDE-2026")
+    db.session.commit()
+    page = client.get("/region/76/conventions/").get_data(as_text=True)
+    assert "ACI-AGDE-2026" in page
+    assert client.get("/region/76/conventions/export?format=json").status_code == 200
+    page = client.get("/region/76/conventions/").get_data(as_text=True)
+    assert "JSON" in page.split("Vos derniers exports")[1]
+
+
 def test_filters_and_counts(client, world, auth):
     auth.login("cpam.aude@test.fr")
     page = client.get("/cpam/").get_data(as_text=True)

@@ -10,11 +10,14 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.blueprints import page_cache
 from app.extensions import db
+from app.models.indicator import IndicatorTemplate, PeriodKind
 from app.models.user import Role
-from app.services import members
+from app.services import catalogue, members, reporting
+from app.services.indicators import add_indicator
 from app.tenants.context import tenant_bound
 from tests.conftest import api_token
 from tests.factories import (
@@ -241,3 +244,35 @@ def test_the_coverage_chart_has_its_csv_and_a_president_gets_no_regional_api(reg
     for path in ("overview", "growth", "conventions", "outcomes"):
         assert client.get(f"/api/v1/regions/76/{path}", headers=president).status_code == 404
         assert client.get(f"/api/v1/regions/76/{path}", headers=ars).status_code == 200
+
+
+def test_a_catalogue_change_is_seen_at_once_on_the_kept_outcomes(app, auth):
+    """The regional pages name the catalogue's templates: renaming one moves every region's
+    version, so a kept outcomes or compare page shows the new name at once."""
+    catalogue.load_catalogue()
+    tenants = [make_tenant("cpts-a"), make_tenant("cpts-b", (AGDE,), name="CPTS d'Agde")]
+    for tenant in tenants:
+        make_contract(tenant)
+        with tenant_bound(tenant.id):
+            share = add_indicator(tenant, {"template": "mt_16"})
+            period = reporting.open_period(tenant, PeriodKind.QUARTER, date(2025, 10, 1))
+            values = {i.id: {"numerator": 70, "denominator": 90}
+                      for i in reporting.indicators_of(period)}  # fmt: skip
+            values[share.id] = {"numerator": 70, "denominator": 90}
+            reporting.enter_values(tenant, period, values)
+            reporting.submit(tenant, period)
+            reporting.validate(tenant, period)
+            db.session.commit()
+    make_user("ars@test.fr", Role.ARS, region="76")
+    auth.login("ars@test.fr")
+    urls = ("/region/76/resultats/", "/region/76/comparer/?cpts=cpts-a&cpts=cpts-b")
+    template = db.session.scalar(select(IndicatorTemplate).filter_by(code="mt_16"))
+    old = template.name
+    assert all(old in auth.client.get(url).get_data(as_text=True) for url in urls)
+    fields = ("code", "mission", "unit", "direction", "period", "aggregation", "definition")
+    data = {name: getattr(template, name) for name in fields}
+    catalogue.save_template({**data, "name": "Part des patients suivis (renommé)"}, template)
+    db.session.commit()
+    for url in urls:
+        page = auth.client.get(url).get_data(as_text=True)
+        assert "Part des patients suivis (renommé)" in page and old not in page, url

@@ -11,6 +11,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, select
 from werkzeug.datastructures import MultiDict
 
@@ -58,6 +59,19 @@ def filters_from(args: MultiDict) -> ConventionFilters:
 
 
 def list_page(scope: ColumnElement[bool], heading: str, eyebrow: str, export_endpoint: str):
+    """The CPAM's page: the list, then the reader's own exports."""
+    return render_template(
+        "conventions/list.html",
+        heading=heading,
+        eyebrow=eyebrow,
+        body=Markup(list_body(scope, export_endpoint)),
+        history=history(),
+    )
+
+
+def list_body(scope: ColumnElement[bool], export_endpoint: str) -> str:
+    """Counts, filters, the page of rows asked for and the export links: a function of the
+    data in scope, the day and the URL (the ARS's page caches it)."""
     today = date.today()
     filters = filters_from(request.args)
     rows = list(convention_rows(scope, today, stream=False))
@@ -73,9 +87,7 @@ def list_page(scope: ColumnElement[bool], heading: str, eyebrow: str, export_end
         return request.path + "?" + urlencode(args)
 
     return render_template(
-        "conventions/list.html",
-        heading=heading,
-        eyebrow=eyebrow,
+        "conventions/_list.html",
         rows=shown,
         total=len(kept),
         page=page,
@@ -87,12 +99,10 @@ def list_page(scope: ColumnElement[bool], heading: str, eyebrow: str, export_end
         export_links={
             f: url_for(export_endpoint) + "?" + urlencode({**query, "format": f}) for f in FORMATS
         },
-        history=_history(),
-        today=today,
     )
 
 
-def _history() -> list[AuditEvent]:
+def history() -> list[AuditEvent]:
     """The user's last exports of convention status."""
     return list(
         db.session.scalars(

@@ -15,57 +15,25 @@ to flash, or for a session without its token yet, is rendered afresh.
 from __future__ import annotations
 
 import hashlib
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
-from threading import Lock
 
 from flask import Response, current_app, make_response, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.i18n import language
+from app.kept import Kept
 from app.rollups.regional import Freshness
 from app.security.headers import REVALIDATE
 
 PAGE_SECONDS = 1800  # a whole page (its CSRF token) is kept at most this long
 
 
-class _Kept:
-    """A small LRU store, shared by the threads of a process."""
-
-    def __init__(self, size: int, seconds: float | None = None):
-        self.size, self.seconds = size, seconds
-        self.items: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: Hashable):
-        with self.lock:
-            found = self.items.get(key)
-            if found is None:
-                return None
-            if self.seconds is not None and time.monotonic() - found[0] > self.seconds:
-                del self.items[key]
-                return None
-            self.items.move_to_end(key)
-            return found[1]
-
-    def put(self, key: Hashable, value) -> None:
-        with self.lock:
-            self.items[key] = (time.monotonic(), value)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-_bodies = _Kept(512)
-_pages = _Kept(2048, PAGE_SECONDS)
-_figures = _Kept(256)
-_fragments = _Kept(16384)
+_bodies = Kept(512)
+_pages = Kept(2048, PAGE_SECONDS)
+_figures = Kept(256)
+_fragments = Kept(16384)
 
 
 def memo(parts: tuple, build: Callable[[], object]):
@@ -90,13 +58,14 @@ def fragment(template: str, **values: Hashable) -> Markup:
     return found
 
 
-def page_key(state: Freshness) -> str:
+def page_key(state: Freshness, vary: Hashable = None) -> str:
+    """The page's name: what it is a function of, and `vary` (what else its layout shows)."""
     parts = (request.endpoint, request.full_path, state.version, state.updated_at, date.today(),
-             language(), current_user.get_id())  # fmt: skip
+             language(), current_user.get_id(), vary)  # fmt: skip
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _kept(store: _Kept, key: str, build: Callable[[], str]) -> Markup:
+def _kept(store: Kept, key: str, build: Callable[[], str]) -> Markup:
     found: Markup | None = store.get(key)
     if found is None:
         found = Markup(build())
@@ -105,9 +74,12 @@ def _kept(store: _Kept, key: str, build: Callable[[], str]) -> Markup:
 
 
 def cached_page(state: Freshness, title: str, build: Callable[[], str],
-                layout: str = "regional/page.html", **context) -> Response:  # fmt: skip
-    """The page whose body `build` renders inside `layout`, served from the cache or as 304."""
-    key = page_key(state)
+                layout: str = "regional/page.html", vary: Hashable = None,
+                **context) -> Response:  # fmt: skip
+    """The page whose body `build` renders inside `layout`, served from the cache or as 304.
+    What the layout shows besides the body (`context`) must be a function of the rollups'
+    version or be named by `vary`."""
+    key = page_key(state, vary)
     if request.if_none_match.contains_weak(key):
         response = Response(status=304)
     else:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.columns import TimestampMixin, enum_column
@@ -125,6 +125,17 @@ class RoleGrant(TimestampMixin, Model):
 
     user: Mapped[User] = relationship(back_populates="grants")
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")
+
+
+class AccountVersion(Model):
+    """One row whose version moves, in the same transaction, with every change of an account or
+    a role grant (database triggers, migration 0012): what a process's kept copy of a signed-in
+    user is checked against (app.principals)."""
+
+    __tablename__ = "account_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
 
 
 class Invitation(TenantScoped, TimestampMixin, Model):

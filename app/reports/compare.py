@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
-
+from app.i18n import gettext
 from app.models.contract import ConventionStatus
 from app.reports import trends
 from app.reports.dashboard import Table
@@ -30,16 +29,34 @@ def _percent(value: float | None) -> str | None:
     return None if value is None else f"{value:.1f} %".replace(".", ",")
 
 
-def comparison(rows: list[OverviewRow], slugs: list[str], today: date, sums: dict | None = None,
-               medians_by_template: dict | None = None) -> Comparison:  # fmt: skip
+@dataclass(frozen=True)
+class RegionFigures:
+    """What a comparison needs of the whole region (the caller keeps it per rollups' version)."""
+
+    medians: dict[str, float | None]  # of the overview's figures
+    sums: dict  # trends.outcome_sums of the region
+    template_medians: dict[str, float | None]  # template code -> regional median
+    templates: list[trends.TemplateFacts]
+
+
+def region_figures(rows: list[OverviewRow], sums: dict) -> RegionFigures:
+    return RegionFigures(
+        medians(rows), sums, trends.outcome_medians(rows, sums), trends.templates()
+    )
+
+
+def comparison(rows: list[OverviewRow], slugs: list[str], today: date,
+               region: RegionFigures | None = None) -> Comparison:  # fmt: skip
     """The CPTS named by `slugs` among `rows` (others ignored: only the region's), in the order
-    of the list, at most MAX_PICKED. `sums` and `medians_by_template`: the region's outcome sums
-    and medians (trends), when the caller keeps them."""
+    of the list, at most MAX_PICKED, beside the region's medians (`region`: computed here when
+    the caller does not keep it)."""
     by_slug = {r.tenant.slug: r for r in rows}
     picked = [by_slug[s] for s in dict.fromkeys(slugs) if s in by_slug][:MAX_PICKED]
     if not picked:
         return Comparison([])
-    median = medians(rows)
+    if region is None:
+        region = region_figures(rows, trends.outcome_sums([r.tenant.id for r in rows], today))
+    median = region.medians
     table = Table([gettext("Indicateur"), *(r.tenant.name for r in picked),
                    gettext("Médiane régionale")], masked=True)  # fmt: skip
 
@@ -60,21 +77,17 @@ def comparison(rows: list[OverviewRow], slugs: list[str], today: date, sums: dic
          _percent(median["completeness"]))  # fmt: skip
     line(gettext("Remises à l'heure (12 mois)"), [_percent(r.timeliness) for r in picked],
          _percent(median["timeliness"]))  # fmt: skip
-    found = sums if sums is not None else trends.outcome_sums([r.tenant.id for r in rows], today)
-    middles = medians_by_template if medians_by_template is not None else (
-        trends.outcome_medians(rows, found))  # fmt: skip
-    for template in trends.templates():
-        if template.code not in middles:
+    for template in region.templates:
+        if template.code not in region.template_medians:
             continue
-        values = [trends.outcome_of(r, template, found).value for r in picked]
+        values = [trends.outcome_of(r, template, region.sums).value for r in picked]
         line(f"{template.name} ({trends.unit_label(template.unit)})", values,
-             middles[template.code])  # fmt: skip
-    growth = trends.growth(picked, today)
+             region.template_medians[template.code])  # fmt: skip
+    months, counts = trends.member_counts([r.tenant.id for r in picked], today)
     series = {
         r.tenant.name: [trends.per_10k(n, r.tenant.population) if n is not None else None
-                        for n in growth.cpts[r.tenant.id]]
+                        for n in counts[r.tenant.id]]
         for r in picked
     }  # fmt: skip
-    months = growth.months
     first = next((i for i, m in enumerate(months) if any(s[i] for s in series.values())), 0)
     return Comparison(picked, months[first:], {k: v[first:] for k, v in series.items()}, table)

@@ -3,9 +3,8 @@ amounts in euros) or as a JSON record (codes, amounts in cents)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from app.exports import Cell, Euros
+from app.i18n import gettext
 from app.models.aci import MISSION_SHORT_LABELS, Mission
 from app.models.contract import MoneyYear
 from app.reports.conventions import ConventionRow

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext
-
+from app.i18n import gettext
 from app.models.referential import CommuneRef, RegionRef
 from app.reports.dashboard import Table
 from app.reports.overview import OverviewRow

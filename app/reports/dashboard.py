@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
-
+from app.i18n import gettext
 from app.models.contract import Contract
 from app.models.indicator import PERIOD_STATUS_LABELS, TIMELINESS_LABELS, PeriodStatus
 from app.reports.indicators import period_label

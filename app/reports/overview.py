@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from app.exports import Cell
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.models.contract import ConventionStatus
 from app.rollups.regional import CurrentRow, TenantFacts, current_rows
 from app.schemas.convention import STATUS_LABELS

@@ -8,11 +8,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from app import privacy
 from app.extensions import db
+from app.i18n import gettext
 from app.models.contract import add_months
 from app.models.indicator import IndicatorTemplate
 from app.models.rollup import CptsMonth
@@ -41,9 +41,26 @@ class Growth:
     table: Table  # a row per CPTS: a year ago, now, growth, per 10,000
 
 
-def growth(rows: list[OverviewRow], today: date, profession: str | None = None) -> Growth:
+def growth_months(today: date) -> list[date]:
     current = month_of(today)
-    months = [add_months(current, -n) for n in range(GROWTH_MONTHS - 1, -1, -1)]
+    return [add_months(current, -n) for n in range(GROWTH_MONTHS - 1, -1, -1)]
+
+
+def member_counts(tenant_ids: list[int], today: date) -> tuple[list[date], dict]:
+    """The months of growth() and the members of each CPTS month by month (None: no figure)."""
+    months = growth_months(today)
+    index = {m: i for i, m in enumerate(months)}
+    counts: dict[int, list[int | None]] = {t: [None] * len(months) for t in tenant_ids}
+    for tenant_id, month, members in month_series(
+        Tenant.id.in_(tenant_ids), months[0], months[-1], CptsMonth.members
+    ):
+        counts[tenant_id][index[month]] = members
+    return months, counts
+
+
+def growth(rows: list[OverviewRow], today: date, profession: str | None = None) -> Growth:
+    months = growth_months(today)
+    current = months[-1]
     index = {m: i for i, m in enumerate(months)}
     by_tenant = {r.tenant.id: r for r in rows}
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
@@ -161,8 +178,8 @@ class Outcome:
 
 @dataclass
 class Outcomes:
-    templates: list[IndicatorTemplate]  # those with values in the region
-    template: IndicatorTemplate | None  # the one shown
+    templates: list[TemplateFacts]  # those with values in the region
+    template: TemplateFacts | None  # the one shown
     results: list[Outcome]
     median: float | None
     reported: int  # CPTS with a value
@@ -196,11 +213,24 @@ def outcome_sums(ids: list[int], today: date) -> dict[int, dict[str, list[list]]
     return found
 
 
-def templates() -> list[IndicatorTemplate]:
-    return list(db.session.scalars(select(IndicatorTemplate).order_by(IndicatorTemplate.name)))
+@dataclass(frozen=True)
+class TemplateFacts:
+    """What the regional pages show of a catalogue template: plain values, which a page may keep
+    beyond the request that read them (a change of the catalogue moves every region's version)."""
+
+    code: str
+    name: str
+    unit: Unit
 
 
-def outcome_of(row: OverviewRow, template: IndicatorTemplate, sums: dict) -> Outcome:
+def templates() -> list[TemplateFacts]:
+    found = select(IndicatorTemplate.code, IndicatorTemplate.name, IndicatorTemplate.unit)
+    return [
+        TemplateFacts(*row) for row in db.session.execute(found.order_by(IndicatorTemplate.name))
+    ]
+
+
+def outcome_of(row: OverviewRow, template: TemplateFacts, sums: dict) -> Outcome:
     periods = sums.get(row.tenant.id, {}).get(template.code)
     if not periods or not periods[0][0] and periods[0][1] is None:
         return Outcome(row, None, None, None, False)

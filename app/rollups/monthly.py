@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from itertools import chain
 
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import delete, event, insert, select, true, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.columns import utcnow
@@ -81,7 +81,7 @@ def _committed(session: Session) -> None:
     """This process reads the new version at once (others within VERSION_SECONDS)."""
     bumped = session.info.pop(_BUMPED, None)
     if bumped:
-        forget(bumped)
+        forget(None if None in bumped else bumped)
 
 
 def install(session_class: type[Session] = Session) -> None:
@@ -137,15 +137,16 @@ def _rewrite(tenant: Tenant, today: date) -> None:
     db.session.flush()
 
 
-def bump(region_code: str) -> None:
-    """Move the region's version on: cached regional pages of the older one are never served."""
+def bump(region_code: str | None = None) -> None:
+    """Move the region's version on (every region's with None: a change of the catalogue, which
+    their pages show): cached regional pages of the older one are never served."""
     db.session.info.setdefault(_BUMPED, set()).add(region_code)
     moved = db.session.execute(
         update(RollupVersion)
-        .where(RollupVersion.region_code == region_code)
+        .where(true() if region_code is None else RollupVersion.region_code == region_code)
         .values(version=RollupVersion.version + 1, updated_at=utcnow())
     )
-    if not moved.rowcount:  # type: ignore[attr-defined]
+    if region_code is not None and not moved.rowcount:  # type: ignore[attr-defined]
         db.session.add(RollupVersion(region_code=region_code, version=1, updated_at=utcnow()))
         db.session.flush()
 

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models.aci import Mission
 from app.models.indicator import IndicatorTemplate, PeriodKind
 from app.models.targets import Aggregation, Direction, Unit
+from app.rollups.monthly import bump
 from app.services import audit
 from app.services.indicators import definition as _definition
 
@@ -134,4 +135,5 @@ def save_template(data: Mapping, template: IndicatorTemplate | None = None) -> I
     db.session.flush()
     action = "indicator_template_added" if created else "indicator_template_changed"
     audit.record(action, obj=template, details={"code": template.code})
+    bump()  # every region's pages name the templates
     return template

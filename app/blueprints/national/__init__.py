@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import gettext
 
 from app.blueprints import scoped_blueprint
 from app.blueprints.page_cache import cached_page
+from app.i18n import gettext
 from app.reports.national import national_rows, total
 from app.rollups.regional import freshness
 

@@ -7,7 +7,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from app.blueprints import conventions, departments_of, reviews, scoped_blueprint
 from app.blueprints.downloads import download
@@ -15,6 +14,7 @@ from app.blueprints.page_cache import cached_page, fragment, memo
 from app.domain import DomainError
 from app.exports import csv_stream, xlsx_stream
 from app.extensions import db
+from app.i18n import gettext
 from app.models.referential import RegionRef
 from app.reports.charts import coverage_bars, ranked_bars
 from app.reports.coverage import LEVELS, Coverage, coverage, coverage_table
@@ -65,9 +65,9 @@ def departments() -> list[RegionRef]:
     return departments_of(g.region.code)
 
 
-def page(title: str, build, layout: str = "regional/page.html", **context) -> Response:
+def page(title: str, build, layout: str = "regional/page.html", vary=None, **context) -> Response:
     """A regional page from the rollups, its body cached under their version (page_cache)."""
-    return cached_page(_state(), title, build, layout, region=g.region, **context)
+    return cached_page(_state(), title, build, layout, vary, region=g.region, **context)
 
 
 @bp.get("/")
@@ -115,11 +115,16 @@ def overview_export(kind: str):
 
 @bp.get("/conventions/")
 def convention_list():
-    return conventions.list_page(
-        Tenant.region_code == g.region.code,
+    """The convention status of every CPTS of the region: its sources all move the region's
+    version (app.rollups.monthly.SOURCES), the statuses the day, which the page's key holds;
+    the reader's own exports follow, and name the page too."""
+    exports = conventions.history()
+    return page(
         gettext("Conventions des CPTS de la région"),
-        gettext("ARS %(region)s", region=g.region.name),
-        "regional.export",
+        lambda: conventions.list_body(Tenant.region_code == g.region.code, "regional.export"),
+        "regional/conventions_page.html",
+        vary=tuple(event.id for event in exports),
+        history=exports,
     )
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, g, render_template, request
-from flask_babel import gettext
 
 from app.blueprints.downloads import download
 from app.blueprints.regional import bp, coverage_now, of_version, page, rows_today
 from app.exports import Euros, csv_stream
+from app.i18n import gettext
 from app.reports import charts, trends
-from app.reports.compare import MAX_PICKED, comparison
+from app.reports.compare import MAX_PICKED, RegionFigures, comparison, region_figures
 from app.reports.coverage import coverage_table
 from app.reports.dashboard import Table
 from app.reports.overview import OverviewRow
@@ -87,9 +87,9 @@ def _sums(rows: list[OverviewRow]) -> dict:
     return of_version("sums", lambda: trends.outcome_sums([r.tenant.id for r in rows], today))
 
 
-def _medians(rows: list[OverviewRow]) -> dict:
-    """Each template's regional median (compare), once per version."""
-    return of_version("medians", lambda: trends.outcome_medians(rows, _sums(rows)))
+def _region(rows: list[OverviewRow]) -> RegionFigures:
+    """The region's medians and outcomes beside which CPTS are compared, once per version."""
+    return of_version("compared", lambda: region_figures(rows, _sums(rows)))
 
 
 @bp.get("/resultats/")
@@ -120,8 +120,7 @@ def compare_page():
 
 def _compare() -> str:
     rows = rows_today()
-    found = comparison(rows, request.args.getlist("cpts"), date.today(), _sums(rows),
-                       _medians(rows))  # fmt: skip
+    found = comparison(rows, request.args.getlist("cpts"), date.today(), _region(rows))
     chart = None
     if found.picked:
         chart = charts.lines([m.isoformat() for m in found.months], found.series,
@@ -145,7 +144,7 @@ def _tables(rows: list[OverviewRow]) -> dict:
             trends.outcomes(rows, today, request.args.get("indicateur"), _sums(rows))),
         "couverture": lambda: coverage_table(coverage_now()),
         "comparaison": lambda: comparison(
-            rows, request.args.getlist("cpts"), today, _sums(rows), _medians(rows)).table,
+            rows, request.args.getlist("cpts"), today, _region(rows)).table,
     }  # fmt: skip
 
 
