@@ -64,8 +64,8 @@ def load(user_id: int) -> User | None:
     if kept is not None:
         return _attached(*kept)
     user = db.session.get(User, user_id, options=_WITH_GRANTS)
-    if user is not None and version is not None:
-        _kept.put((user_id, version), _copy(user))
+    if user is not None and version is not None and not db.session.is_modified(user):
+        _kept.put((user_id, version), _copy(user))  # as committed: never a change in progress
     return user
 
 

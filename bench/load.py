@@ -38,14 +38,13 @@ The generator is light: BENCH_PROCESSES processes (default one per 10 clients), 
 client, one `http.client` connection per client (kept alive when the server allows it), cookies
 kept by hand (the session cookie is Secure in production; this is plain HTTP on loopback).
 
-Gunicorn: BENCH_WORKERS (default 2) processes, BENCH_THREADS (default 4) threads each: `gthread`
+Gunicorn: BENCH_WORKERS (default 2) processes, BENCH_THREADS (default 3) threads each: `gthread`
 when more than one thread, `sync` otherwise. The default was chosen on this 2-core machine, where
-PostgreSQL and the generator share the cores with the server (1,000 CPTS, 50 clients, 30 s runs,
-run-to-run spread about 10 %): 2 x 4 gthread and 3 sync workers came first (122-148 and
-132-140 req/s, p99 0.57-0.76 and 0.63-0.69 s), ahead of 2 x 8 and 3 x 4 gthread (121-132,
-p99 0.7-1.1 s) and of 5 sync workers, gunicorn's 2 x cores + 1 (109-110 req/s, p99 0.9-1 s);
-4 x 4 gthread was worst (82 req/s, p99 3.8 s). 2 x 4 gthread is kept: as fast as 3 sync, it
-keeps connections alive and waits on PostgreSQL without holding a whole process.
+PostgreSQL and the generator share the cores with the server (1,000 CPTS, 50 clients, run-to-run
+spread about 10 %), once a kept page cost no statement at all (2026-12-07): 2 x 3 gthread
+569-640 req/s, p95 115-134 ms; 2 x 2, 539-606 req/s, p95 125-136 ms; 2 x 4, 525-555 req/s,
+p95 149-165 ms; 3 x 2, 557 req/s, p95 171 ms; 3 sync workers 443 req/s, p95 148 ms but p99
+301 ms. With less to wait on, fewer threads contend less for each process's interpreter.
 
 Other settings: BENCH_CPTSS (1000), BENCH_MEMBERS (150 a CPTS on average), BENCH_CLIENTS (50),
 BENCH_SECONDS (60), BENCH_WARMUP (5), BENCH_LOG_LEVEL (the application's, INFO as in
@@ -89,7 +88,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
 WARMUP = float(os.environ.get("BENCH_WARMUP", 5))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-THREADS = int(os.environ.get("BENCH_THREADS", 4))
+THREADS = int(os.environ.get("BENCH_THREADS", 3))
 PROCESSES = int(os.environ.get("BENCH_PROCESSES", 0)) or -(-CLIENTS // 10)
 LOG_LEVEL = os.environ.get("BENCH_LOG_LEVEL", "INFO")
 SEED = int(os.environ.get("BENCH_SEED", 1))
