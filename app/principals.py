@@ -29,26 +29,27 @@ _USER_COLUMNS = tuple(a.key for a in User.__mapper__.column_attrs if a.key != "p
 _GRANT_COLUMNS = tuple(a.key for a in RoleGrant.__mapper__.column_attrs)
 
 _kept = Kept(4096)
-_version: list = [float("-inf"), None]  # when read, what was read
+_version: list = [float("-inf"), None, 0]  # when read, what was read, forgotten how many times
 _lock = Lock()
 
 
 def accounts_version() -> int | None:
     """The accounts' version (None without its row: nothing is kept then)."""
     with _lock:
-        read_at, version = _version
+        read_at, version, forgotten = _version
     if time.monotonic() - read_at < VERSION_SECONDS:
         return version
     version = db.session.scalar(select(AccountVersion.version).where(AccountVersion.id == 1))
     with _lock:
-        _version[:] = [time.monotonic(), version]
+        if _version[2] == forgotten:  # no commit of this process since: the read stands
+            _version[:2] = [time.monotonic(), version]
     return version
 
 
 def forget(*_args) -> None:
     """Read the accounts' version again at the next request (after a commit of this process)."""
     with _lock:
-        _version[:] = [float("-inf"), None]
+        _version[:] = [float("-inf"), None, _version[2] + 1]
 
 
 def clear() -> None:

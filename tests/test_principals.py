@@ -95,3 +95,24 @@ def test_the_kept_copy_holds_no_password_hash_and_the_password_still_changes(app
 def _copies() -> list:
     with principals._kept.lock:
         return [value for _at, value in principals._kept.items.values()]
+
+
+def test_a_commit_of_this_process_during_a_read_of_the_version_is_not_lost(app):
+    """Another thread of the process commits an account change while this one reads the
+    version: the (older) read must not stand for the next half second."""
+    reads: list[str] = []
+
+    def commit_elsewhere(_conn, _cursor, statement, *_args):
+        if "account_version" in statement:
+            reads.append(statement)
+            if len(reads) == 1:
+                principals.forget()  # what the other thread's commit does
+
+    principals.clear()
+    event.listen(db.engine, "before_cursor_execute", commit_elsewhere)
+    try:
+        principals.accounts_version()
+        principals.accounts_version()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", commit_elsewhere)
+    assert len(reads) == 2  # read again: the first read began before the commit
