@@ -1,11 +1,12 @@
-"""A small LRU store shared by the threads of a process: what a process keeps between requests
-(pages, figures, the signed-in users), each under a key naming everything it depends on."""
+"""What a process keeps between requests, shared by its threads: an LRU store (pages, figures,
+the signed-in users), each item under a key naming everything it depends on; and the versions
+those keys name, read again at most every so often."""
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from threading import Lock
 
 
@@ -37,3 +38,31 @@ class Kept:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+
+
+class Recent:
+    """Values read again at most every `seconds` (a version another process may move: it shows
+    within them), each forgotten at once when this process changes it (forget, after its
+    commit). A read that began before a forget does not stand after it."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.items: dict[Hashable, tuple[float, object]] = {}
+        self.forgotten = 0
+        self.lock = Lock()
+
+    def get(self, key: Hashable, read: Callable[[], object]):
+        with self.lock:
+            found, forgotten = self.items.get(key), self.forgotten
+        if found is not None and time.monotonic() - found[0] < self.seconds:
+            return found[1]
+        value = read()
+        with self.lock:
+            if self.forgotten == forgotten:
+                self.items[key] = (time.monotonic(), value)
+        return value
+
+    def forget(self, which: Callable[[Hashable], bool] = lambda _key: True) -> None:
+        with self.lock:
+            self.forgotten += 1
+            self.items = {k: v for k, v in self.items.items() if not which(k)}

@@ -12,15 +12,12 @@ second in the others.
 
 from __future__ import annotations
 
-import time
-from threading import Lock
-
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from app.extensions import db
-from app.kept import Kept
+from app.kept import Kept, Recent
 from app.models.user import AccountVersion, RoleGrant, User
 
 VERSION_SECONDS = 0.5
@@ -29,27 +26,18 @@ _USER_COLUMNS = tuple(a.key for a in User.__mapper__.column_attrs if a.key != "p
 _GRANT_COLUMNS = tuple(a.key for a in RoleGrant.__mapper__.column_attrs)
 
 _kept = Kept(4096)
-_version: list = [float("-inf"), None, 0]  # when read, what was read, forgotten how many times
-_lock = Lock()
+_version = Recent(VERSION_SECONDS)
 
 
 def accounts_version() -> int | None:
     """The accounts' version (None without its row: nothing is kept then)."""
-    with _lock:
-        read_at, version, forgotten = _version
-    if time.monotonic() - read_at < VERSION_SECONDS:
-        return version
-    version = db.session.scalar(select(AccountVersion.version).where(AccountVersion.id == 1))
-    with _lock:
-        if _version[2] == forgotten:  # no commit of this process since: the read stands
-            _version[:2] = [time.monotonic(), version]
-    return version
+    read = select(AccountVersion.version).where(AccountVersion.id == 1)
+    return _version.get("accounts", lambda: db.session.scalar(read))
 
 
 def forget(*_args) -> None:
     """Read the accounts' version again at the next request (after a commit of this process)."""
-    with _lock:
-        _version[:] = [float("-inf"), None, _version[2] + 1]
+    _version.forget()
 
 
 def clear() -> None:

@@ -3,13 +3,13 @@ statement each, whatever the number of CPTS, members and values)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, case, func, select
 
 from app.extensions import db
+from app.kept import Recent
 from app.models.contract import add_months
 from app.models.rollup import CptsMonth, RollupVersion
 from app.rollups.figures import month_of
@@ -30,31 +30,32 @@ class Freshness:
 # A version read is kept this long by each process: another process's write shows within it
 # (the freshness target is one second); this process's own writes show at once (forget()).
 VERSION_SECONDS = 0.5
-_versions: dict[tuple[str, ...], tuple[float, Freshness]] = {}
+_versions = Recent(VERSION_SECONDS)  # region codes -> Freshness
 
 
 def freshness(*region_codes: str) -> Freshness:
     """The version of the rollups of some regions (all of them with none given): one statement,
     at most every VERSION_SECONDS per process."""
-    kept = _versions.get(region_codes)
-    if kept is not None and time.monotonic() - kept[0] < VERSION_SECONDS:
-        return kept[1]
-    query = select(func.coalesce(func.sum(RollupVersion.version), 0),
-                   func.max(RollupVersion.updated_at))  # fmt: skip
-    if region_codes:
-        query = query.where(RollupVersion.region_code.in_(region_codes))
-    version, updated_at = db.session.execute(query).one()
-    found = Freshness(int(version), updated_at)
-    _versions[region_codes] = (time.monotonic(), found)
-    return found
+
+    def read() -> Freshness:
+        query = select(func.coalesce(func.sum(RollupVersion.version), 0),
+                       func.max(RollupVersion.updated_at))  # fmt: skip
+        if region_codes:
+            query = query.where(RollupVersion.region_code.in_(region_codes))
+        version, updated_at = db.session.execute(query).one()
+        return Freshness(int(version), updated_at)
+
+    return _versions.get(region_codes, read)
 
 
 def forget(region_codes: set[str] | None = None) -> None:
     """After this process committed new rollups for these regions (None: any), read their
     version again."""
-    for key in list(_versions):
-        if region_codes is None or not key or region_codes & set(key):
-            _versions.pop(key, None)
+
+    def moved(key) -> bool:  # key: the region codes of a freshness() call (none: every region)
+        return region_codes is None or not key or bool(region_codes & set(key))
+
+    _versions.forget(moved)
 
 
 @dataclass(frozen=True)
