@@ -168,7 +168,7 @@ def test_a_name_already_taken_gets_the_epcis_siren(app):
 def test_the_national_view_gives_each_regions_figures(app, auth):
     signed = make_tenant("cpts-a", (NARBONNE,))
     make_contract(signed)
-    make_tenant("cpts-b", (AGDE,))
+    make_tenant("cpts-b", (AGDE, NARBONNE))  # Narbonne claimed twice: counted once
     add_members(make_tenant("cpts-c", (BESANCON,)), 12)
     rows = {r.region.code: r for r in national_rows()}
     occitanie = rows["76"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +13,7 @@ from sqlalchemy import select, true
 from app.extensions import db
 from app.models.referential import Region
 from app.reports.overview import overview_rows
-from app.rollups.territory import communes_of, territory_links
+from app.rollups.territory import covered_by_region, region_populations
 from app.tenants.models import Stage
 
 
@@ -39,32 +38,22 @@ class RegionRow:
 
 def national_rows() -> list[RegionRow]:
     rows = {r.code: RegionRow(r) for r in db.session.scalars(select(Region).order_by(Region.name))}
-    communes = {commune.code: commune for commune in communes_of()}
-    for commune in communes.values():
-        rows[commune.region_code].population += commune.population
-    found = overview_rows(true(), date.today())
-    tenants = [row.tenant for row in found]
-    stages = {row.tenant.id: row.stage for row in found}
-    counts = {row.tenant.id: row.members for row in found}
-    for tenant in tenants:
+    for code, population in region_populations().items():
+        rows[code].population = population
+    signed: set[int] = set()
+    for found in overview_rows(true(), date.today()):
+        tenant = found.tenant
         row = rows[tenant.region_code]
         row.cptss += 1
-        row.signed += stages[tenant.id] is Stage.ACI_SIGNED
-        row.members += counts.get(tenant.id, 0)
+        row.members += found.members
+        if found.stage is Stage.ACI_SIGNED:
+            row.signed += 1
+            signed.add(tenant.id)
         if tenant.population:
-            row.per_10k = [
-                *(row.per_10k or []),
-                counts.get(tenant.id, 0) * 10_000 / tenant.population,
-            ]
-    covering: dict[str, set[int]] = defaultdict(set)
-    for code, tenant_id in territory_links():
-        covering[code].add(tenant_id)
-    for code, ids_ in covering.items():
-        commune = communes[code]
-        row = rows[commune.region_code]
-        row.covered += commune.population
-        if any(stages.get(i) is Stage.ACI_SIGNED for i in ids_):
-            row.covered_signed += commune.population
+            row.per_10k = row.per_10k if row.per_10k is not None else []
+            row.per_10k.append(found.members * 10_000 / tenant.population)
+    for code, covered, covered_signed in covered_by_region(signed):
+        rows[code].covered, rows[code].covered_signed = covered, covered_signed
     return sorted((r for r in rows.values() if r.population), key=lambda r: _plain(r.region.name))
 
 

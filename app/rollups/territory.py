@@ -80,6 +80,18 @@ _communes: dict[str, list[CommuneRef]] = {}
 
 def communes_of(region_code: str | None = None) -> list[CommuneRef]:
     """The communes of a region (of every region with None), by code; read once per process."""
+    by_region = _by_region()
+    if region_code is not None:
+        return by_region.get(region_code, [])
+    return [commune for communes in by_region.values() for commune in communes]
+
+
+def region_populations() -> dict[str, int]:
+    """Each region's population, from the communes read once per process."""
+    return {code: sum(c.population for c in communes) for code, communes in _by_region().items()}
+
+
+def _by_region() -> dict[str, list[CommuneRef]]:
     if not _communes:
         found: dict[str, list[CommuneRef]] = {}
         for row in db.session.execute(
@@ -88,9 +100,7 @@ def communes_of(region_code: str | None = None) -> list[CommuneRef]:
         ):  # fmt: skip
             found.setdefault(row.region_code, []).append(CommuneRef(*row))
         _communes.update(found)  # nothing kept before the referential is loaded
-    if region_code is not None:
-        return _communes.get(region_code, [])
-    return [commune for communes in _communes.values() for commune in communes]
+    return _communes
 
 
 def region_links(region_code: str) -> dict[str, list[int]]:
@@ -108,13 +118,32 @@ def region_links(region_code: str) -> dict[str, list[int]]:
     return covering
 
 
+def covered_by_region(signed: set[int]) -> list[tuple[str, int, int]]:
+    """(region code, inhabitants some CPTS covers, inhabitants a CPTS in `signed` covers), each
+    commune counted once however many CPTS claim it: one statement for the whole country."""
+    with unscoped("coverage of every region (national view)"):
+        claimed = (
+            select(TerritoryCommune.commune_code.label("code"),
+                   func.max(case((TerritoryCommune.tenant_id.in_(sorted(signed)), 1), else_=0))
+                   .label("signed"))
+            .group_by(TerritoryCommune.commune_code)
+            .subquery()
+        )  # fmt: skip
+        signed_population = case((claimed.c.signed == 1, Commune.population), else_=0)
+        return [
+            (region, int(covered or 0), int(covered_signed or 0))
+            for region, covered, covered_signed in db.session.execute(
+                select(Commune.region_code, func.sum(Commune.population),
+                       func.sum(signed_population))
+                .join(claimed, claimed.c.code == Commune.code)
+                .group_by(Commune.region_code)
+            )
+        ]  # fmt: skip
+
+
 def territory_links() -> list[tuple[str, int]]:
     """Every (commune code, CPTS id) of every territory: the national view's coverage, the
     communes the national data set leaves alone."""
     with unscoped("coverage of every region (national view)"):
-        return [
-            (code, tenant_id)
-            for code, tenant_id in db.session.execute(
-                select(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
-            )
-        ]
+        found = select(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
+        return [(code, tenant_id) for code, tenant_id in db.session.execute(found)]
