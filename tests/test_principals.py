@@ -4,11 +4,14 @@ accounts' version in its own transaction, and the kept copy is then read again."
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import ProgrammingError
 
 from app import principals
 from app.extensions import db
 from app.models.user import AccountVersion, Role
+from app.sessions import end_all_sessions
 from tests.factories import PASSWORD, make_tenant, make_user
 
 PAGE = "/region/76/"
@@ -116,3 +119,45 @@ def test_a_commit_of_this_process_during_a_read_of_the_version_is_not_lost(app):
     finally:
         event.remove(db.engine, "before_cursor_execute", commit_elsewhere)
     assert len(reads) == 2  # read again: the first read began before the commit
+
+
+def test_a_sign_in_leaves_the_version_and_the_kept_copies(app, auth):
+    make_tenant("cpts-a")
+    make_user("ars@test.fr", Role.ARS, region="76")
+    before = _stored_version()
+    assert auth.login("ars@test.fr").status_code == 302  # its last login written
+    assert _stored_version() == before
+
+
+def test_a_session_that_wrote_an_account_neither_keeps_nor_takes_a_copy(app):
+    """Its own uncommitted change (or one about to be rolled back) never names a version."""
+    user = make_user("ars@test.fr", Role.ARS, region="76")
+    [grant] = user.grants
+    principals.clear()
+    grant.active = False
+    db.session.flush()
+    db.session.expunge_all()
+    assert principals.load(user.id).grants[0].active is False  # this session's own view
+    assert _copies() == []
+    db.session.rollback()
+    assert principals.load(user.id).grants[0].active is True
+    assert len(_copies()) == 1
+
+
+def test_ending_every_session_counts_from_the_database(app):
+    """A process's copy may hold an older session version: the new one is counted by the
+    database, never from the copy."""
+    user = make_user("ars@test.fr", Role.ARS, region="76")
+    assert user.session_version == 1  # what this process holds from here
+    with db.engine.begin() as connection:  # another process ended the sessions four times
+        connection.execute(text("UPDATE user_account SET session_version = 5"))
+    end_all_sessions(user)
+    db.session.commit()
+    assert user.session_version == 6
+
+
+@pytest.mark.postgres
+def test_the_application_cannot_set_the_version_back(app):
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        db.session.execute(text("UPDATE account_version SET version = 1"))
+    db.session.rollback()

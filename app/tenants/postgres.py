@@ -189,9 +189,10 @@ def rls_state(connection: Connection) -> str:
     return "enforced"
 
 
-# Tables the application only reads (the referential is loaded by the owner, like migrations),
-# and the audit trail and amendments, to which it may only append.
-READ_ONLY_TABLES = ("region", "department", "epci", "commune", "alembic_version")
+# Tables the application only reads (the referential is loaded by the owner, like migrations;
+# the accounts' version is moved by the owner's triggers), and the audit trail and amendments,
+# to which it may only append.
+READ_ONLY_TABLES = ("region", "department", "epci", "commune", "alembic_version", "account_version")
 APPEND_ONLY_TABLES = ("audit_event", "amendment", "amendment_change")
 
 

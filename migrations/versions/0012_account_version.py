@@ -14,7 +14,13 @@ down_revision = "7c1e0f5a9d21"
 branch_labels = None
 depends_on = None
 
-TABLES = ("user_account", "role_grant")
+# What moves the version: any change of a grant; any change of an account but its last login
+# (a sign-in is not a change of the account: it would empty every process's copies).
+WATCHED = {
+    "user_account": "email, full_name, password_hash, active, session_version, locale, "
+    "created_via, created_by_id, email_verified_at, created_at",
+    "role_grant": None,
+}
 OPERATIONS = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -29,36 +35,41 @@ def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             """
-            CREATE FUNCTION bump_account_version() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE FUNCTION bump_account_version() RETURNS trigger LANGUAGE plpgsql
+            SECURITY DEFINER SET search_path = public AS $$
             BEGIN
                 UPDATE account_version SET version = version + 1 WHERE id = 1;
                 RETURN NULL;
             END $$
             """
         )
-        for table in TABLES:
+        # The function runs as the owner: the application's role only reads the version
+        # (app.tenants.postgres.READ_ONLY_TABLES), it cannot set it back.
+        for table, columns in WATCHED.items():
+            update = f"UPDATE OF {columns}" if columns else "UPDATE"
             # BEFORE the statement: a transaction takes the version's row before any row of
             # these tables, so that two writers always lock in the same order (no deadlock).
             op.execute(
-                f"CREATE TRIGGER {table}_moves_accounts BEFORE INSERT OR UPDATE OR DELETE "
+                f"CREATE TRIGGER {table}_moves_accounts BEFORE INSERT OR {update} OR DELETE "
                 f"OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_account_version()"
             )
         return
-    for table in TABLES:
+    for table, columns in WATCHED.items():
         for operation in OPERATIONS:
+            event = f"UPDATE OF {columns}" if operation == "UPDATE" and columns else operation
             op.execute(
-                f"CREATE TRIGGER {table}_moves_accounts_{operation.lower()} AFTER {operation} "
+                f"CREATE TRIGGER {table}_moves_accounts_{operation.lower()} AFTER {event} "
                 f"ON {table} BEGIN UPDATE account_version SET version = version + 1 WHERE id = 1; END"
             )
 
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
+        for table in WATCHED:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_moves_accounts ON {table}")
         op.execute("DROP FUNCTION IF EXISTS bump_account_version()")
     else:
-        for table in TABLES:
+        for table in WATCHED:
             for operation in OPERATIONS:
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_moves_accounts_{operation.lower()}")
     op.drop_table("account_version")
