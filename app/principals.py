@@ -2,9 +2,9 @@
 
 Once a page is kept (app.blueprints.page_cache), loading its reader and their grants is all that
 is left of a request's work in the database. Each process keeps a copy of each signed-in user
-(their columns but the password hash and the last login, and their grants) under the accounts' version: a row
-that every change of an account or a role grant moves in its own transaction (triggers of
-migration 0012, whatever wrote the change). The version is read again at most every
+(their columns but the password hash and the last login, and their grants) under the accounts'
+version: a row that every change of an account or a role grant moves in its own transaction
+(triggers of migration 0012, whatever wrote the change). The version is read again at most every
 VERSION_SECONDS, and at once after a commit of this process: a deactivation, a revoked grant
 or a logout from everywhere holds at once in the process that wrote it, and within half a
 second in the others.

@@ -78,12 +78,9 @@ def region_coverage(region_code: str) -> Coverage:
 _communes: dict[str, list[CommuneRef]] = {}
 
 
-def communes_of(region_code: str | None = None) -> list[CommuneRef]:
-    """The communes of a region (of every region with None), by code; read once per process."""
-    by_region = _by_region()
-    if region_code is not None:
-        return by_region.get(region_code, [])
-    return [commune for communes in by_region.values() for commune in communes]
+def communes_of(region_code: str) -> list[CommuneRef]:
+    """The communes of a region, by code; read once per process."""
+    return _by_region().get(region_code, [])
 
 
 def region_populations() -> dict[str, int]:
@@ -142,8 +139,8 @@ def covered_by_region(signed: set[int]) -> list[tuple[str, int, int]]:
 
 
 def territory_links() -> list[tuple[str, int]]:
-    """Every (commune code, CPTS id) of every territory: the national view's coverage, the
-    communes the national data set leaves alone."""
+    """Every (commune code, CPTS id) of every territory: the communes the national data set
+    leaves alone."""
     with unscoped("coverage of every region (national view)"):
         found = select(TerritoryCommune.commune_code, TerritoryCommune.tenant_id)
         return [(code, tenant_id) for code, tenant_id in db.session.execute(found)]

@@ -22,6 +22,7 @@ WATCHED = {
     "role_grant": None,
 }
 OPERATIONS = ("INSERT", "UPDATE", "DELETE")
+BUMP = "UPDATE account_version SET version = version + 1 WHERE id = 1"
 
 
 def upgrade():
@@ -34,11 +35,11 @@ def upgrade():
     op.execute("INSERT INTO account_version (id, version) VALUES (1, 1)")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            """
+            f"""
             CREATE FUNCTION bump_account_version() RETURNS trigger LANGUAGE plpgsql
             SECURITY DEFINER SET search_path = public AS $$
             BEGIN
-                UPDATE account_version SET version = version + 1 WHERE id = 1;
+                {BUMP};
                 RETURN NULL;
             END $$
             """
@@ -59,7 +60,7 @@ def upgrade():
             event = f"UPDATE OF {columns}" if operation == "UPDATE" and columns else operation
             op.execute(
                 f"CREATE TRIGGER {table}_moves_accounts_{operation.lower()} AFTER {event} "
-                f"ON {table} BEGIN UPDATE account_version SET version = version + 1 WHERE id = 1; END"
+                f"ON {table} BEGIN {BUMP}; END"
             )
 
 
