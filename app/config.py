@@ -77,6 +77,9 @@ def load_config(instance_path: str) -> dict:
         "MIGRATION_DATABASE_URL": os.environ.get("MIGRATION_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Regional pages built again in the background after a write, for their recent readers
+        # (app.blueprints.ahead); PAGES_AHEAD=0 leaves each build to the first reader.
+        "PAGES_AHEAD": os.environ.get("PAGES_AHEAD", "1") != "0",
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),

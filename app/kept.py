@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from threading import Lock
+from threading import Event, Lock
 
 
 class Kept:
@@ -16,6 +16,7 @@ class Kept:
     def __init__(self, size: int, seconds: float | None = None):
         self.size, self.seconds = size, seconds
         self.items: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+        self.building: dict[Hashable, Event] = {}
         self.lock = Lock()
 
     def get(self, key: Hashable):
@@ -34,6 +35,30 @@ class Kept:
             self.items[key] = (time.monotonic(), value)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
+
+    def made(self, key: Hashable, build: Callable[[], object], wait: float = 5.0):
+        """The item under `key`, built once when missing: a thread asking while another builds
+        it waits for that build (at most `wait` seconds) instead of building it again."""
+        while True:
+            found = self.get(key)
+            if found is not None:
+                return found
+            with self.lock:
+                other = self.building.get(key)
+                if other is None:
+                    mine = self.building[key] = Event()
+            if other is None:
+                break
+            if not other.wait(wait):  # stuck: build it here
+                return build()
+        try:
+            found = build()
+            self.put(key, found)
+            return found
+        finally:
+            with self.lock:
+                del self.building[key]
+            mine.set()
 
     def clear(self) -> None:
         with self.lock:

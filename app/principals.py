@@ -52,6 +52,12 @@ def forget(*_args) -> None:
     _version.forget()
 
 
+def _committed(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint is not the transaction's commit
+        forget()
+        _ended(session)
+
+
 def clear() -> None:
     forget()
     _kept.clear()
@@ -112,13 +118,14 @@ def _after_flush(session: Session, _context) -> None:
 
 
 def _ended(session: Session, *_args) -> None:
-    session.info.pop(_WROTE_ACCOUNTS, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_WROTE_ACCOUNTS, None)
 
 
 def install(session_class: type[Session] = Session) -> None:
     """Forget the version after every commit of this process; note a session's account writes
     until it ends (idempotent)."""
-    for name, hook in (("after_commit", forget), ("after_commit", _ended),
-                       ("after_rollback", _ended), ("after_flush", _after_flush)):  # fmt: skip
+    for name, hook in (("after_commit", _committed), ("after_rollback", _ended),
+                       ("after_flush", _after_flush)):  # fmt: skip
         if not event.contains(session_class, name, hook):
             event.listen(session_class, name, hook)

@@ -8,7 +8,8 @@ started), after a write in a CPTS of the region (the version moved: the page is 
 around the table rows and figures that did not change) and from the cache; each against the
 page's floor: the statements its build sends (the user, the version, the rollup reads),
 replayed raw on the driver, plus a bare Flask response of the same size. Then the page's size
-and its largest figure's JSON. BENCH_CPTSS, BENCH_MEMBERS change the size;
+and its largest figure's JSON. Last, each page as served in production, built again ahead of
+its reader after each write (app.blueprints.ahead). BENCH_CPTSS, BENCH_MEMBERS change the size;
 BENCH_KEEP=1 keeps the database afterwards and reuses a kept one (to measure again in seconds).
 """
 
@@ -27,7 +28,7 @@ from sqlalchemy import event, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.blueprints import page_cache  # noqa: E402
+from app.blueprints import ahead, page_cache  # noqa: E402
 from app.demo.national import load_national  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models.user import Role  # noqa: E402
@@ -147,7 +148,8 @@ def report(app, client, region: str) -> None:
     another CPTS of the region (the rows and figures that did not change are kept) and from
     the cache; each against the page's floor (the statements of its build, replayed raw, and
     a bare Flask response of its size)."""
-    writer = Writer(app, region)
+    writer, floors = Writer(app, region), {}
+    app.config["PAGES_AHEAD"] = False  # each page built by its first reader after a write
     with app.app_context():
         engine = db.engine
     print(f"{'page':44} {'SQL':>3} {'floor':>6} {'cold':>6} {'ratio':>5} {'write':>6} "
@@ -164,10 +166,34 @@ def report(app, client, region: str) -> None:
         floor += bare_response(len(body))
         figures = [len(f.encode()) / 1024 for f in FIGURE.findall(body.decode())]
         times = [statistics.median(t for t, _, _ in runs) for runs in (cold, written, hits)]
+        floors[path] = floor
         print(f"{path[:44]:44} {len(statements):3d} {floor:6.1f} "
               f"{times[0]:6.1f} {times[0] / floor:5.2f} {times[1]:6.1f} {times[1] / floor:5.2f} "
               f"{times[2]:5.1f} {len(hits[-1][1]):3d} {times[2] / floor:5.2f} "
               f"{len(body) / 1024:4.0f} {max(figures, default=0):6.1f}")  # fmt: skip
+    served_ahead(app, client, engine, writer, floors)
+
+
+def served_ahead(app, client, engine, writer: Writer, floors: dict[str, float]) -> None:
+    """As served in production: after each write, the process builds the page again in the
+    background (app.blueprints.ahead); the reader comes once it has (the freshness target
+    leaves a second). Per page: the time from the start of the write (commit included) to the
+    page built ahead, and the reader's time against the page's floor."""
+    app.config["PAGES_AHEAD"] = True
+    print(f"\n{'page (built ahead after each write)':44} {'built in':>8} {'read':>5} {'ratio':>5}")
+    for path, floor in floors.items():
+        ahead.clear()
+        timed(client, engine, path)  # the page a reader opened
+        lags, reads = [], []
+        for _ in range(RUNS):
+            started = time.monotonic()
+            writer.write()
+            while ahead.last_built_at < started and time.monotonic() - started < 1:
+                time.sleep(0.002)
+            lags.append((ahead.last_built_at - started) * 1000)
+            reads.append(timed(client, engine, path)[0])
+        read = statistics.median(reads)
+        print(f"{path[:44]:44} {statistics.median(lags):6.0f}ms {read:5.1f} {read / floor:5.2f}")
 
 
 def freshness_ms(app, client, region: str) -> float:

@@ -88,6 +88,7 @@ def make_app(database: databases.TestDatabase, **overrides):
         "MIGRATION_DATABASE_URL": database.owner_url,
         "WTF_CSRF_ENABLED": False,
         "REDIS_URL": None,
+        "PAGES_AHEAD": False,  # tests build ahead when they say so (ahead.build_ahead)
         "MAIL_SERVER": None,
         "SERVER_NAME": "localhost",
         "BASE_URL": "http://localhost",

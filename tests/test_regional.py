@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.blueprints import page_cache
+from app.blueprints import ahead, page_cache
 from app.extensions import db
 from app.models.indicator import IndicatorTemplate, PeriodKind
-from app.models.user import Role
+from app.models.user import Role, RoleGrant, User
 from app.services import catalogue, members, reporting
 from app.services.indicators import add_indicator
 from app.tenants.context import tenant_bound
@@ -127,6 +128,28 @@ def test_a_write_renders_again_only_the_row_of_its_cpts(region, auth):
         db.session.commit()
     page = auth.client.get("/region/76/?tri=population").get_data(as_text=True)
     assert ">31<" in page and len(page_cache._fragments.items) == kept + 1
+
+
+def test_a_page_is_built_again_ahead_of_its_reader_after_a_write(region, auth, app):
+    """After a write in the region, the pages its readers opened are built again in the
+    background: the next reader is served the new figures without waiting for the build; a
+    reader who lost access has nothing built, and is forgotten."""
+    a = region[0]
+    auth.login("ars.occitanie@test.fr")
+    assert ">30<" in auth.client.get("/region/76/").get_data(as_text=True)
+    assert ahead.build_ahead(app) == 0  # nothing moved
+    add_members(a, 1, joined_on=date.today())
+    assert ahead.build_ahead(app) == 1
+    bodies = len(page_cache._bodies.items)
+    page = auth.client.get("/region/76/").get_data(as_text=True)
+    assert ">31<" in page and len(page_cache._bodies.items) == bodies  # served, not built
+    assert ahead.build_ahead(app, time.monotonic() + ahead.WINDOW + 1) == 0  # not read lately
+    assert auth.client.get("/region/76/").status_code == 200
+    add_members(a, 1, joined_on=date.today())
+    db.session.delete(db.session.scalar(select(RoleGrant)
+                                        .join(User).where(User.email == "ars.occitanie@test.fr")))  # fmt: skip
+    db.session.commit()
+    assert ahead.build_ahead(app) == 0 and not ahead._remembered
 
 
 def test_the_overview_in_english_names_its_sorts_and_statuses_in_english(region, auth):

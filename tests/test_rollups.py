@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from threading import Thread
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from app.models.indicator import PeriodKind
 from app.models.member import Member, Profession
 from app.models.rollup import FIGURES, CptsMonth, RollupVersion
 from app.rollups.figures import month_figures
+from app.rollups.regional import freshness
 from app.services import catalogue, convention, members, reporting
 from app.services.indicators import add_indicator
 from app.tenants.context import tenant_bound
@@ -64,6 +66,29 @@ def test_every_write_moves_the_regions_version(app):
     add_members(tenant, 1)
     db.session.expire_all()
     assert db.session.get(RollupVersion, tenant.region_code).version == version + 1
+
+
+def test_this_process_reads_the_version_again_at_the_commit_not_at_a_savepoint(app):
+    """SQLAlchemy signals a savepoint's release (a member's flush goes through one) as a commit:
+    the version must be read again after the transaction's own commit, or a read in between
+    (another request of the process) holds the old one for VERSION_SECONDS."""
+    tenant = make_tenant("cpts-a")
+    before = freshness(tenant.region_code).version
+    between: list[int] = []
+
+    def another_request() -> None:
+        with app.app_context():
+            between.append(freshness(tenant.region_code).version)
+
+    with tenant_bound(tenant.id):
+        members.create_member(tenant, {"first_name": "Zoé", "last_name": "Nouvelle",
+                                       "profession": "infirmier", "joined_on": TODAY.isoformat()})  # fmt: skip
+        reader = Thread(target=another_request)
+        reader.start()
+        reader.join()
+        db.session.commit()
+    assert between == [before]
+    assert freshness(tenant.region_code).version == before + 1
 
 
 def test_a_write_rewrites_only_the_months_it_changes(app):

@@ -22,6 +22,7 @@ from flask import Response, current_app, make_response, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.blueprints import ahead
 from app.i18n import language
 from app.kept import Kept
 from app.rollups.regional import Freshness
@@ -39,12 +40,7 @@ _fragments = Kept(16384)
 def memo(parts: tuple, build: Callable[[], object]):
     """What `build` returns, kept under `parts` (which must name the rollups' version: the
     region's rows, say, shared by every page and reader of that version)."""
-    key = repr(parts)
-    found = _figures.get(key)
-    if found is None:
-        found = build()
-        _figures.put(key, found)
-    return found
+    return _figures.made(repr(parts), build)
 
 
 def fragment(template: str, **values: Hashable) -> Markup:
@@ -66,11 +62,8 @@ def page_key(state: Freshness, vary: Hashable = None) -> str:
 
 
 def _kept(store: Kept, key: str, build: Callable[[], str]) -> Markup:
-    found: Markup | None = store.get(key)
-    if found is None:
-        found = Markup(build())
-        store.put(key, found)
-    return found
+    """Built once: a reader asking while the page is being built (ahead, say) waits for it."""
+    return store.made(key, lambda: Markup(build()))
 
 
 def cached_page(state: Freshness, title: str, build: Callable[[], str],
@@ -80,6 +73,7 @@ def cached_page(state: Freshness, title: str, build: Callable[[], str],
     What the layout shows besides the body (`context`) must be a function of the rollups'
     version or be named by `vary`."""
     key = page_key(state, vary)
+    ahead.remember(f"{request.full_path}|{current_user.get_id()}|{language()}", state)
     if request.if_none_match.contains_weak(key):
         response = Response(status=304)
     else:
@@ -104,3 +98,4 @@ def cached_page(state: Freshness, title: str, build: Callable[[], str],
 def clear() -> None:
     for store in (_bodies, _pages, _figures, _fragments):
         store.clear()
+    ahead.clear()

@@ -66,6 +66,8 @@ def _bulk_write(state: ORMExecuteState) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the transaction's own commit refreshes
+        return
     session.flush()
     marked = session.info.pop(_MARKED, None)
     for tenant_id in sorted(marked or ()):
@@ -73,12 +75,17 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args) -> None:
+    if session.in_nested_transaction():  # a savepoint rolled back: what it marked is refreshed
+        return  # for nothing, which is harmless; what was marked before it still must be
     session.info.pop(_MARKED, None)
     session.info.pop(_BUMPED, None)
 
 
 def _committed(session: Session) -> None:
-    """This process reads the new version at once (others within VERSION_SECONDS)."""
+    """This process reads the new version at once (others within VERSION_SECONDS); not at a
+    savepoint (SQLAlchemy signals those too), before the transaction is committed."""
+    if session.in_nested_transaction():
+        return
     bumped = session.info.pop(_BUMPED, None)
     if bumped:
         forget(None if None in bumped else bumped)

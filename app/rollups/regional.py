@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from threading import Event
 
 from sqlalchemy import ColumnElement, case, func, select
 
@@ -25,12 +26,15 @@ class Freshness:
 
     version: int
     updated_at: datetime | None
+    regions: tuple[str, ...] = ()  # whose rollups (none: every region's)
 
 
 # A version read is kept this long by each process: another process's write shows within it
 # (the freshness target is one second); this process's own writes show at once (forget()).
 VERSION_SECONDS = 0.5
 _versions = Recent(VERSION_SECONDS)  # region codes -> Freshness
+# Set when this process commits new rollups: what waits for versions to move looks at once.
+moved = Event()
 
 
 def freshness(*region_codes: str) -> Freshness:
@@ -43,19 +47,26 @@ def freshness(*region_codes: str) -> Freshness:
         if region_codes:
             query = query.where(RollupVersion.region_code.in_(region_codes))
         version, updated_at = db.session.execute(query).one()
-        return Freshness(int(version), updated_at)
+        return Freshness(int(version), updated_at, region_codes)
 
     return _versions.get(region_codes, read)
+
+
+def versions() -> dict[str, int]:
+    """The version of each region's rollups (one statement)."""
+    query = select(RollupVersion.region_code, RollupVersion.version)
+    return {code: version for code, version in db.session.execute(query)}
 
 
 def forget(region_codes: set[str] | None = None) -> None:
     """After this process committed new rollups for these regions (None: any), read their
     version again."""
 
-    def moved(key) -> bool:  # key: the region codes of a freshness() call (none: every region)
+    def moved_here(key) -> bool:  # key: the region codes of a freshness() call (none: every region)
         return region_codes is None or not key or bool(region_codes & set(key))
 
-    _versions.forget(moved)
+    _versions.forget(moved_here)
+    moved.set()
 
 
 @dataclass(frozen=True)
