@@ -63,11 +63,9 @@ def remember(key: str, state: Freshness) -> None:
     regions' rollups move. Requests run ahead are not readers."""
     if request.environ.get(AHEAD) or request.method != "GET":
         return
-    environ = {
-        k: v
-        for k, v in request.environ.items()  # what the request says, not the
-        if isinstance(v, str) and k not in _PER_REQUEST
-    }  # server's objects (its socket)
+    # What the request says (its URL, its headers), not the server's objects (its socket).
+    environ = {k: v for k, v in request.environ.items()
+               if isinstance(v, str) and k not in _PER_REQUEST}  # fmt: skip
     kept = {k: v for k, v in session.items() if k != "_flashes"}  # shown to the reader, once
     found = Remembered(environ, kept, state.regions, state.version)
     with _lock:
