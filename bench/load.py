@@ -48,7 +48,9 @@ p95 149-165 ms; 3 x 2, 557 req/s, p95 171 ms; 3 sync workers 443 req/s, p95 148 
 
 Other settings: BENCH_CPTSS (1000), BENCH_MEMBERS (150 a CPTS on average), BENCH_CLIENTS (50),
 BENCH_SECONDS (60), BENCH_WARMUP (5), BENCH_LOG_LEVEL (the application's, INFO as in
-production), BENCH_SEED (random page choices, 1).
+production), BENCH_SEED (random page choices, 1), BENCH_WRITES (members joining CPTS drawn at
+random, a second, during the run: 0; each write moves a region's version, and the server builds
+again the pages of that region its readers opened, app.blueprints.ahead).
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", 3))
 PROCESSES = int(os.environ.get("BENCH_PROCESSES", 0)) or -(-CLIENTS // 10)
 LOG_LEVEL = os.environ.get("BENCH_LOG_LEVEL", "INFO")
 SEED = int(os.environ.get("BENCH_SEED", 1))
+WRITES = float(os.environ.get("BENCH_WRITES", 0))  # members joining a CPTS, a second
 REQUEST_TIMEOUT = 120  # seconds: a slow page is measured, not dropped
 START_TIMEOUT = 60
 NATIONAL = ROOT / "app" / "demo" / "national.py"
@@ -458,13 +461,51 @@ def cpu_ticks() -> tuple[int, int]:
     return sum(fields[:8]) - idle, sum(fields[:8])
 
 
+def writer(app_url: str, owner_url: str, go, written) -> None:
+    """WRITES members a second join CPTS drawn at random, through the application (its role, the
+    tenancy rules, the rollups kept current): each moves its region's version, and the server's
+    processes build again the pages their readers opened (app.blueprints.ahead)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.services.members import create_member
+    from app.tenants.context import tenant_bound
+    from app.tenants.models import Tenant
+    from bench.common import fresh_app
+
+    app = fresh_app(SQLALCHEMY_DATABASE_URI=app_url, MIGRATION_DATABASE_URL=owner_url,
+                    LOG_LEVEL="WARNING")  # fmt: skip
+    with app.app_context():
+        tenants = list(db.session.scalars(select(Tenant.id)))
+    rng, count = random.Random(SEED), 0
+    go.wait()
+    end = time.monotonic() + WARMUP + SECONDS
+    while time.monotonic() < end:
+        tenant_id = rng.choice(tenants)
+        with app.app_context(), tenant_bound(tenant_id):
+            create_member(db.session.get(Tenant, tenant_id), {
+                "first_name": "Charge", "last_name": f"Adhérent {count}",
+                "profession": "infirmier", "joined_on": date.today().isoformat()})  # fmt: skip
+            db.session.commit()
+        count += 1
+        time.sleep(1 / WRITES)
+    written.put(count)
+
+
 def run_load(
-    port: int, specs: list[ClientSpec], processes: list
+    port: int, specs: list[ClientSpec], processes: list, database
 ) -> tuple[list, float, float, float]:
-    """Start the generators, measure; return the samples, generator CPU (window, whole) and the
-    machine's busy share during the window."""
+    """Start the generators (and the writer), measure; return the samples, generator CPU (window,
+    whole) and the machine's busy share during the window."""
     context = mp.get_context("spawn")  # children import this module only, not the application
-    ready, results, go = context.Queue(), context.Queue(), context.Event()
+    ready, results, go, written = context.Queue(), context.Queue(), context.Event(), context.Queue()
+    if WRITES:
+        process = context.Process(target=writer, daemon=True,
+                                  args=(database.app_url, database.owner_url, go, written))  # fmt: skip
+        process.start()
+        processes.append(process)
     count = min(PROCESSES, len(specs))
     for number in range(count):
         process = context.Process(
@@ -473,7 +514,7 @@ def run_load(
         )  # fmt: skip
         process.start()
         processes.append(process)
-    failures = [f for f in (ready.get(timeout=300) for _ in processes) if f]
+    failures = [f for f in (ready.get(timeout=300) for _ in range(count)) if f]
     if failures:
         raise RuntimeError("; ".join(failures))
     go.set()
@@ -482,12 +523,14 @@ def run_load(
     time.sleep(SECONDS)
     busy1, total1 = cpu_ticks()
     samples, cpu_window, cpu_whole = [], 0.0, 0.0
-    for _ in processes:
+    for _ in range(count):
         got, window, whole = results.get(timeout=REQUEST_TIMEOUT + 60)
         samples += got
         cpu_window += window
         cpu_whole += whole
     machine = (busy1 - busy0) / (total1 - total0) if total1 > total0 else float("nan")
+    if WRITES:
+        print(f"writes: {written.get(timeout=60)} members added during the run")
     return samples, cpu_window, cpu_whole, machine
 
 
@@ -565,7 +608,7 @@ def main() -> int:
             print(f"{len(specs)} clients in {min(PROCESSES, len(specs))} processes, "
                   f"{WARMUP:.0f} s warm-up then {SECONDS:.0f} s measured")  # fmt: skip
             try:
-                figures = run_load(port, specs, processes)
+                figures = run_load(port, specs, processes, database)
             except (RuntimeError, queue.Empty) as error:
                 print(f"load not run: {error or 'a generator did not answer'}")
                 return 1

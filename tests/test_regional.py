@@ -137,19 +137,41 @@ def test_a_page_is_built_again_ahead_of_its_reader_after_a_write(region, auth, a
     a = region[0]
     auth.login("ars.occitanie@test.fr")
     assert ">30<" in auth.client.get("/region/76/").get_data(as_text=True)
+    assert auth.client.get("/region/76/couverture/").status_code == 200
+    add_members(a, 1, joined_on=date.today())
+    assert ahead.build_ahead(app) == 0  # pages read once are left to their reader
+    assert ">31<" in auth.client.get("/region/76/").get_data(as_text=True)
     assert ahead.build_ahead(app) == 0  # nothing moved
     add_members(a, 1, joined_on=date.today())
-    assert ahead.build_ahead(app) == 1
+    assert ahead.build_ahead(app) == 1  # the overview, read twice
     bodies = len(page_cache._bodies.items)
     page = auth.client.get("/region/76/").get_data(as_text=True)
-    assert ">31<" in page and len(page_cache._bodies.items) == bodies  # served, not built
+    assert ">32<" in page and len(page_cache._bodies.items) == bodies  # served, not built
     assert ahead.build_ahead(app, time.monotonic() + ahead.WINDOW + 1) == 0  # not read lately
-    assert auth.client.get("/region/76/").status_code == 200
+    assert not ahead._remembered
+    for _ in range(2):
+        assert auth.client.get("/region/76/").status_code == 200
     add_members(a, 1, joined_on=date.today())
     db.session.delete(db.session.scalar(select(RoleGrant)
                                         .join(User).where(User.email == "ars.occitanie@test.fr")))  # fmt: skip
     db.session.commit()
     assert ahead.build_ahead(app) == 0 and not ahead._remembered
+
+
+def test_a_write_builds_ahead_within_its_budget_the_page_read_most_first(region, auth, app,
+                                                                         monkeypatch):  # fmt: skip
+    auth.login("ars.occitanie@test.fr")
+    for path in ("/region/76/", "/region/76/", "/region/76/", *["/region/76/couverture/"] * 2):
+        assert auth.client.get(path).status_code == 200
+    add_members(region[0], 1, joined_on=date.today())
+    monkeypatch.setattr(ahead, "BUDGET", 0)  # time for one page
+    assert ahead.build_ahead(app) == 1
+    assert ahead.build_ahead(app) == 0  # the other is left to its reader
+    bodies = len(page_cache._bodies.items)
+    assert ">31<" in auth.client.get("/region/76/").get_data(as_text=True)
+    assert len(page_cache._bodies.items) == bodies  # built ahead
+    assert auth.client.get("/region/76/couverture/").status_code == 200
+    assert len(page_cache._bodies.items) == bodies + 1  # built for its reader
 
 
 def test_the_overview_in_english_names_its_sorts_and_statuses_in_english(region, auth):

@@ -11,8 +11,11 @@ keep what the view builds. Nothing is served from here: a reader who comes befor
 done waits for it (page_cache) or builds the page themselves; a reader who lost access is
 refused by the checks, and the page forgotten.
 
-A page not read for WINDOW is forgotten; a pass builds for at most BUDGET seconds (the rest
-waits for the next pass), so that writes in quick succession do not take the process over.
+Only pages read again are built ahead (READS): a page read once, such as the compare page of
+some pair, is left to its next reader. A page not read for WINDOW is forgotten. A pass builds for at most BUDGET seconds, the pages
+read most often first, then the latest read; those it has no time for are left to their next
+reader: a write costs each process at most that much, however many pages (compare pages of every
+pair, say) were read.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 WINDOW = 15 * 60  # seconds: a page not read for this long is no longer built ahead
 BUDGET = 0.25  # seconds of building per pass
 SIZE = 256  # pages remembered per process
+READS = 2  # a page read once (a compare page of some pair, say) is left to its next reader
 AHEAD = "cpts.ahead"  # in the environ of a request run ahead: not a reader's
 _PER_REQUEST = ("HTTP_IF_NONE_MATCH", "HTTP_COOKIE")
 
@@ -47,6 +51,7 @@ class Remembered:
     regions: tuple[str, ...]  # none: every region's
     version: int  # the regions' version the reader was served
     read_at: float = field(default_factory=time.monotonic)
+    reads: int = 1  # since it was remembered
 
     def version_in(self, versions: dict[str, int]) -> int:
         return sum(versions.get(code, 0) for code in self.regions or versions)
@@ -69,6 +74,8 @@ def remember(key: str, state: Freshness) -> None:
     kept = {k: v for k, v in session.items() if k != "_flashes"}  # shown to the reader, once
     found = Remembered(environ, kept, state.regions, state.version)
     with _lock:
+        before = _remembered.get(key)
+        found.reads += before.reads if before is not None else 0
         _remembered[key] = found
         _remembered.move_to_end(key)
         while len(_remembered) > SIZE:
@@ -86,20 +93,22 @@ def build_ahead(app: Flask, now: float | None = None) -> int:
         for key in [k for k, found in _remembered.items() if now - found.read_at > WINDOW]:
             del _remembered[key]
         stale = [(key, found) for key, found in reversed(_remembered.items())
-                 if found.version_in(versions) != found.version]  # fmt: skip
+                 if found.reads >= READS and found.version_in(versions) != found.version]  # fmt: skip
+    stale.sort(key=lambda item: -item[1].reads)  # the most read first, then the latest read
     if not stale:
         return 0
     regional.forget({code for _key, found in stale for code in found.regions} or None)
+    for _key, found in stale:  # built now, or else by its next reader
+        found.version = found.version_in(versions)
     built, started = 0, time.perf_counter()
     for key, found in stale:
-        if time.perf_counter() - started > BUDGET:
-            break
-        found.version = found.version_in(versions)
         if _build(app, found):
             built += 1
         else:
             with _lock:
                 _remembered.pop(key, None)
+        if time.perf_counter() - started > BUDGET:
+            break
     if built:
         global last_built_at
         last_built_at = time.monotonic()
