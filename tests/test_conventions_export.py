@@ -18,7 +18,15 @@ from app.models.audit import AuditEvent
 from app.models.user import Role
 from app.services.convention import contract_of
 from app.tenants.context import tenant_bound
-from tests.factories import AGDE, NARBONNE, NIMES, make_contract, make_tenant, make_user
+from tests.factories import (
+    AGDE,
+    NARBONNE,
+    NIMES,
+    make_contract,
+    make_tenant,
+    make_user,
+    without_tokens,
+)
 from tests.spreadsheets import CSV_FILTER, convert
 
 INJECTED = '=HYPERLINK("http://x";"clic")'
@@ -79,7 +87,8 @@ def test_the_ars_list_is_kept_until_a_contract_or_the_readers_exports_change(
     with count_sql() as first:
         page = client.get("/region/76/conventions/").get_data(as_text=True)
     with count_sql() as again:
-        assert client.get("/region/76/conventions/").get_data(as_text=True) == page
+        same = client.get("/region/76/conventions/").get_data(as_text=True)
+    assert without_tokens(same) == without_tokens(page)
     assert again.count < first.count, again.statements
     assert "CPTS d&#39;Agde" in page and "Aucun export" in page, page
     make_contract(world["agde"], reference="ACI-AGDE-2026")

@@ -174,6 +174,24 @@ def test_a_write_builds_ahead_within_its_budget_the_page_read_most_first(region,
     assert len(page_cache._bodies.items) == bodies + 1  # built for its reader
 
 
+def test_each_page_is_built_ahead_as_its_own_reader(region, auth, app):
+    a, _b, other = region
+    for email, path in (
+        ("ars.occitanie@test.fr", "/region/76/"),
+        ("ars.bfc@test.fr", "/region/27/"),
+    ):
+        auth.login(email)
+        for _ in range(2):
+            assert auth.client.get(path).status_code == 200
+    add_members(a, 1, joined_on=date.today())
+    add_members(other, 1, joined_on=date.today())
+    assert ahead.build_ahead(app) == 2  # each in its own region, neither refused
+    auth.logout()  # the reader of Bourgogne-Franche-Comté signs out: theirs is not built again
+    add_members(a, 1, joined_on=date.today())
+    add_members(other, 1, joined_on=date.today())
+    assert ahead.build_ahead(app) == 1
+
+
 def test_the_overview_in_english_names_its_sorts_and_statuses_in_english(region, auth):
     auth.login("ars.occitanie@test.fr")
     auth.client.post("/langue", data={"lang": "en", "next": "/"})

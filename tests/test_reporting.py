@@ -27,7 +27,7 @@ from app.services import catalogue, convention, reporting
 from app.services.indicators import add_indicator, set_tiers
 from app.tenants.context import tenant_bound
 from app.tenants.models import Tenant
-from tests.factories import BESANCON, make_contract, make_tenant, make_user
+from tests.factories import BESANCON, make_contract, make_tenant, make_user, without_tokens
 
 Q1 = date(2025, 1, 1)
 
@@ -320,7 +320,8 @@ def test_the_review_queue_lists_what_waits_oldest_first_within_the_reviewers_sco
         assert counter.count <= 9, counter.statements
         if url.startswith("/region/"):  # the ARS's queue is kept under the region's version
             with count_sql() as again:
-                assert auth.client.get(url).get_data(as_text=True) == page
+                same = auth.client.get(url).get_data(as_text=True)
+            assert without_tokens(same) == without_tokens(page)
             assert again.count < counter.count, again.statements
         auth.logout()
     waiting, owed = review_queue(Tenant.region_code == "76", date.today())

@@ -41,7 +41,7 @@ BUDGET = 0.25  # seconds of building per pass
 SIZE = 256  # pages remembered per process
 READS = 2  # a page read once (a compare page of some pair, say) is left to its next reader
 AHEAD = "cpts.ahead"  # in the environ of a request run ahead: not a reader's
-_PER_REQUEST = ("HTTP_IF_NONE_MATCH", "HTTP_COOKIE")
+_PER_REQUEST = ("HTTP_IF_NONE_MATCH", "HTTP_COOKIE", "HTTP_X_REQUEST_ID")
 
 
 @dataclass
@@ -87,19 +87,22 @@ def remember(key: str, state: Freshness) -> None:
 def build_ahead(app: Flask, now: float | None = None) -> int:
     """One pass: the remembered pages whose regions moved, built again; how many were."""
     now = time.monotonic() if now is None else now
-    with app.app_context():
-        versions = regional.versions()
     with _lock:
         for key in [k for k, found in _remembered.items() if now - found.read_at > WINDOW]:
             del _remembered[key]
+        if not any(found.reads >= READS for found in _remembered.values()):
+            return 0
+    with app.app_context():
+        versions = regional.versions()
+    with _lock:
         stale = [(key, found) for key, found in reversed(_remembered.items())
                  if found.reads >= READS and found.version_in(versions) != found.version]  # fmt: skip
+        for _key, found in stale:  # built now, or else by its next reader
+            found.version = found.version_in(versions)
     stale.sort(key=lambda item: -item[1].reads)  # the most read first, then the latest read
     if not stale:
         return 0
-    regional.forget({code for _key, found in stale for code in found.regions} or None)
-    for _key, found in stale:  # built now, or else by its next reader
-        found.version = found.version_in(versions)
+    regional.forget({code for _key, found in stale for code in found.regions} or None, wake=False)
     built, started = 0, time.perf_counter()
     for key, found in stale:
         if _build(app, found):
@@ -120,7 +123,8 @@ def _build(app: Flask, found: Remembered) -> bool:
     may no longer see the page."""
     environ = {**found.environ, AHEAD: True, "wsgi.input": BytesIO()}
     session_class = app.session_interface.session_class  # type: ignore[attr-defined]
-    with RequestContext(app, environ, session=session_class(found.session)):
+    # A context of its own (the caller's, if any, holds another reader, their `g` and session).
+    with app.app_context(), RequestContext(app, environ, session=session_class(found.session)):
         try:
             answer = app.preprocess_request()
             if answer is not None:  # signed out: sent to the login page
@@ -148,8 +152,10 @@ def _run(app: Flask) -> None:
     while True:
         regional.moved.wait(regional.VERSION_SECONDS)
         regional.moved.clear()
+        started = time.monotonic()
         try:
-            build_ahead(app)
+            if build_ahead(app):  # at most half of the time building, however fast writes come
+                time.sleep(time.monotonic() - started)
         except Exception:  # the database away for a moment: try again next pass
             log.exception("building pages ahead failed")
             time.sleep(regional.VERSION_SECONDS)

@@ -58,15 +58,16 @@ def versions() -> dict[str, int]:
     return {code: version for code, version in db.session.execute(query)}
 
 
-def forget(region_codes: set[str] | None = None) -> None:
+def forget(region_codes: set[str] | None = None, wake: bool = True) -> None:
     """After this process committed new rollups for these regions (None: any), read their
-    version again."""
+    version again (and wake what waits for versions to move, unless it is the one asking)."""
 
     def moved_here(key) -> bool:  # key: the region codes of a freshness() call (none: every region)
         return region_codes is None or not key or bool(region_codes & set(key))
 
     _versions.forget(moved_here)
-    moved.set()
+    if wake:
+        moved.set()
 
 
 @dataclass(frozen=True)
