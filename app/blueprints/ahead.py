@@ -95,10 +95,12 @@ def build_ahead(app: Flask, now: float | None = None) -> int:
     with app.app_context():
         versions = regional.versions()
     with _lock:
-        stale = [(key, found) for key, found in reversed(_remembered.items())
-                 if found.reads >= READS and found.version_in(versions) != found.version]  # fmt: skip
-        for _key, found in stale:  # built now, or else by its next reader
-            found.version = found.version_in(versions)
+        stale = []
+        for key, found in reversed(_remembered.items()):
+            now_at = found.version_in(versions)
+            if found.reads >= READS and now_at != found.version:
+                found.version = now_at  # built now, or else by its next reader
+                stale.append((key, found))
     stale.sort(key=lambda item: -item[1].reads)  # the most read first, then the latest read
     if not stale:
         return 0

@@ -46,16 +46,14 @@ def region_figures(rows: list[OverviewRow], sums: dict) -> RegionFigures:
 
 
 def comparison(rows: list[OverviewRow], slugs: list[str], today: date,
-               region: RegionFigures | None = None) -> Comparison:  # fmt: skip
+               region: RegionFigures) -> Comparison:  # fmt: skip
     """The CPTS named by `slugs` among `rows` (others ignored: only the region's), in the order
-    of the list, at most MAX_PICKED, beside the region's medians (`region`: computed here when
-    the caller does not keep it)."""
+    of the list, at most MAX_PICKED, beside the region's medians (`region`, which the caller
+    keeps per rollups' version)."""
     by_slug = {r.tenant.slug: r for r in rows}
     picked = [by_slug[s] for s in dict.fromkeys(slugs) if s in by_slug][:MAX_PICKED]
     if not picked:
         return Comparison([])
-    if region is None:
-        region = region_figures(rows, trends.outcome_sums([r.tenant.id for r in rows], today))
     median = region.medians
     table = Table([gettext("Indicateur"), *(r.tenant.name for r in picked),
                    gettext("Médiane régionale")], masked=True)  # fmt: skip
